@@ -1,0 +1,55 @@
+# Small helpers so each target is one line instead of a copied block.
+
+function(asyncrt_print_options)
+  foreach(opt IN LISTS ARGN)
+    message(STATUS "asyncrt: ${opt} = '${${opt}}'")
+  endforeach()
+endfunction()
+
+# Warnings and sanitizers, per target.
+function(asyncrt_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+  if(ASYNCRT_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(ASYNCRT_SANITIZE)
+    list(JOIN ASYNCRT_SANITIZE "," sanitizers)
+    target_compile_options(${target} PRIVATE -fsanitize=${sanitizers} -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${sanitizers})
+  endif()
+endfunction()
+
+# asyncrt_add_demo(<name> SOURCES ...) builds the executable asyncrt-<name>.
+function(asyncrt_add_demo name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(asyncrt-${name} ${ARG_SOURCES})
+  target_link_libraries(asyncrt-${name} PRIVATE asyncrt::runtime asyncrt_demo_common ${ARG_LIBS})
+  asyncrt_target_defaults(asyncrt-${name})
+endfunction()
+
+# asyncrt_add_test(<file.cpp> [LIBS ...] [LABELS ...]): one ctest entry per test file, named
+# after it, so a failure names its file.
+function(asyncrt_add_test source)
+  cmake_parse_arguments(ARG "" "" "LIBS;LABELS;DEPENDS" ${ARGN})
+  get_filename_component(name ${source} NAME_WE)
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE asyncrt::runtime asyncrt_test_support GTest::gtest_main
+                                        ${ARG_LIBS})
+  asyncrt_target_defaults(${name})
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES TIMEOUT 300 LABELS "${ARG_LABELS}")
+  if(ARG_DEPENDS)
+    add_dependencies(${name} ${ARG_DEPENDS})
+  endif()
+endfunction()
+
+# asyncrt_add_bench(<file.cpp> [LIBS ...]): a Google Benchmark program.
+function(asyncrt_add_bench source)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  get_filename_component(name ${source} NAME_WE)
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE asyncrt::runtime benchmark::benchmark ${ARG_LIBS})
+  asyncrt_target_defaults(${name})
+endfunction()

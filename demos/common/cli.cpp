@@ -1,0 +1,65 @@
+#include "common/cli.hpp"
+
+#include <boost/program_options/errors.hpp>
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <limits>
+#include <thread>
+
+namespace asyncrt::demo {
+
+std::uint64_t parse_u64(std::string_view option, std::string_view text) {
+  std::uint64_t value = 0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  const auto [end, error] = std::from_chars(first, last, value);
+  const bool all_digits =
+      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (error == std::errc::result_out_of_range && all_digits) {
+    throw UsageError(fmt::format("{}: '{}' is larger than {}", option, text,
+                                 std::numeric_limits<std::uint64_t>::max()));
+  }
+  if (error != std::errc{} || end != last || !all_digits) {
+    throw UsageError(fmt::format("{}: '{}' is not an unsigned integer (0 to {})", option, text,
+                                 std::numeric_limits<std::uint64_t>::max()));
+  }
+  return value;
+}
+
+std::size_t parse_count(std::string_view option, std::string_view text, std::size_t min,
+                        std::size_t max) {
+  std::uint64_t value = 0;
+  try {
+    value = parse_u64(option, text);
+  } catch (const UsageError&) {
+    throw UsageError(fmt::format("{} must be a whole number between {} and {} (got '{}')", option,
+                                 min, max, text));
+  }
+  if (value < min || value > max) {
+    throw UsageError(
+        fmt::format("{} must be between {} and {} (got {})", option, min, max, value));
+  }
+  return static_cast<std::size_t>(value);
+}
+
+int guarded_main(std::string_view program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "{}: {}\n", program, e.what());
+    return 2;
+  } catch (const boost::program_options::error& e) {
+    fmt::print(stderr, "{}: {} (see --help)\n", program, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: error: {}\n", program, e.what());
+    return 1;
+  }
+}
+
+std::size_t default_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+}  // namespace asyncrt::demo

@@ -1,0 +1,36 @@
+#pragma once
+// Command-line helpers every demo uses: strict number parsing and the usage-error rule
+// (one line on stderr naming the option, exit status 2).
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace asyncrt::demo {
+
+/// A bad command line. The message names the option and says what would be right.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Parses `text` as an unsigned 64-bit integer for `option`; throws UsageError on anything
+/// else (signs, spaces inside, non-digits, values over 2^64-1).
+std::uint64_t parse_u64(std::string_view option, std::string_view text);
+
+/// Parses a count for `option` that must lie in [min, max]; throws UsageError otherwise.
+std::size_t parse_count(std::string_view option, std::string_view text, std::size_t min,
+                        std::size_t max);
+
+/// Runs a demo's body and turns what escapes it into the demo's exit status:
+/// UsageError and Boost.Program_options errors print "<program>: <message>" and return 2;
+/// any other exception prints "<program>: error: <message>" and returns 1.
+int guarded_main(std::string_view program, const std::function<int()>& body);
+
+/// The number of cores, as the default worker count.
+std::size_t default_workers();
+
+}  // namespace asyncrt::demo

@@ -1,0 +1,118 @@
+// asyncrt-primes: the lesson's prime-checking exercise, four ways.
+//
+// The same numbers are checked serially, as coroutines on the event loop (concurrency without
+// parallelism: the checks take turns and block the loop), offloaded to the CPU pool's threads
+// (parallelism), and in worker processes (parallelism with isolation). The table shows that
+// only more cores make CPU-bound work faster.
+
+#include "common/cli.hpp"
+#include "common/number_list.hpp"
+#include "primes/modes.hpp"
+#include "primes/report.hpp"
+#include "primes/worker.hpp"
+
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
+#include <csignal>
+#include <iostream>
+
+namespace po = boost::program_options;
+using namespace asyncrt;
+using namespace asyncrt::primes;
+
+namespace {
+
+constexpr std::string_view program = "asyncrt-primes";
+constexpr std::string_view lesson_numbers =
+    "112272535095293,112582705942171,112272535095293,115280095190773,115797848077099,"
+    "1099726899285419";
+
+std::vector<Mode> parse_modes(const std::string& name) {
+  if (name == "all") return {Mode::serial, Mode::loop, Mode::threads, Mode::processes};
+  const auto mode = parse_mode(name);
+  if (!mode) {
+    throw demo::UsageError(fmt::format(
+        "--mode must be serial, loop, threads, processes or all (got '{}')", name));
+  }
+  // Serial always runs first: it is the baseline of every speedup.
+  if (*mode == Mode::serial) return {Mode::serial};
+  return {Mode::serial, *mode};
+}
+
+int run(int argc, char** argv) {
+  po::options_description visible("Options");
+  visible.add_options()
+      ("help,h", "show this help")
+      ("numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
+       "comma-separated unsigned 64-bit integers to check")
+      ("mode", po::value<std::string>()->default_value("all"),
+       "serial | loop | threads | processes | all (serial always runs, as the baseline)")
+      ("workers", po::value<std::string>(), "threads or processes to use (default: one per core)")
+      ("algorithm", po::value<std::string>()->default_value("trial"),
+       "trial (the lesson's odd trial division) | miller-rabin")
+      ("stall-ms", po::value<std::string>()->default_value("10"),
+       "loop mode: report checks that hold the event loop longer than this")
+      ("json", "print one JSON object instead of the table");
+  po::options_description hidden;
+  hidden.add_options()("worker", "run as a worker process (used by --mode processes)");
+  po::options_description all;
+  all.add(visible).add(hidden);
+
+  po::variables_map options;
+  po::store(po::command_line_parser(argc, argv).options(all).run(), options);
+  po::notify(options);
+
+  if (options.count("help")) {
+    std::cout << "Usage: asyncrt-primes [options]\n\n"
+                 "Checks numbers for primality serially, on the event loop, on the CPU pool's\n"
+                 "threads and in worker processes, and compares their wall times.\n\n"
+              << visible;
+    return 0;
+  }
+  const auto algorithm = parse_algorithm(options["algorithm"].as<std::string>());
+  if (!algorithm) {
+    throw demo::UsageError(fmt::format("--algorithm must be trial or miller-rabin (got '{}')",
+                                       options["algorithm"].as<std::string>()));
+  }
+  if (options.count("worker")) return serve_as_worker(*algorithm);
+
+  Job job;
+  job.algorithm = *algorithm;
+  job.numbers = demo::parse_number_list("--numbers", options["numbers"].as<std::string>());
+  job.workers = options.count("workers")
+                    ? demo::parse_count("--workers", options["workers"].as<std::string>(), 1, 1024)
+                    : demo::default_workers();
+  job.stall_threshold = std::chrono::milliseconds(
+      demo::parse_count("--stall-ms", options["stall-ms"].as<std::string>(), 1, 60'000));
+  const auto modes = parse_modes(options["mode"].as<std::string>());
+
+  // A worker process that dies must show up as a write error, not kill us with SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<ModeRun> runs;
+  for (Mode mode : modes) {
+    switch (mode) {
+      case Mode::serial: runs.push_back(run_serial(job)); break;
+      case Mode::loop: runs.push_back(run_loop(job)); break;
+      case Mode::threads: runs.push_back(run_threads(job)); break;
+      case Mode::processes: runs.push_back(run_processes(job)); break;
+    }
+    if (runs.back().prime != runs.front().prime) {
+      throw std::runtime_error(fmt::format("the {} mode disagrees with the serial results",
+                                           mode_name(mode)));
+    }
+  }
+  if (options.count("json")) {
+    print_json(job.numbers, runs);
+  } else {
+    print_text(job.numbers, runs, job);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return demo::guarded_main(program, [&] { return run(argc, argv); });
+}

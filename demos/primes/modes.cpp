@@ -1,0 +1,91 @@
+#include "primes/modes.hpp"
+
+#include <asyncrt/asyncrt.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <fmt/core.h>
+
+#include <mutex>
+
+namespace asyncrt::primes {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A check that computes right on the loop: no co_await inside, so it holds the loop until done.
+Task<bool> check_on_loop(std::uint64_t n, Algorithm algorithm) {
+  const bool prime = is_prime(n, algorithm);
+  co_return prime;
+}
+
+}  // namespace
+
+std::optional<Mode> parse_mode(std::string_view name) {
+  for (Mode mode : {Mode::serial, Mode::loop, Mode::threads, Mode::processes}) {
+    if (name == mode_name(mode)) return mode;
+  }
+  return std::nullopt;
+}
+
+std::string_view mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::serial: return "serial";
+    case Mode::loop: return "loop";
+    case Mode::threads: return "threads";
+    case Mode::processes: return "processes";
+  }
+  return "?";
+}
+
+ModeRun run_serial(const Job& job) {
+  ModeRun run{Mode::serial};
+  const auto start = Clock::now();
+  for (std::uint64_t n : job.numbers) run.prime.push_back(is_prime(n, job.algorithm));
+  run.seconds = seconds_since(start);
+  return run;
+}
+
+ModeRun run_loop(const Job& job) {
+  ModeRun run{Mode::loop};
+  std::mutex stalls_mutex;
+  RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.stall_threshold = job.stall_threshold;
+  options.on_stall = [&](const StallReport& report) {
+    std::lock_guard lock(stalls_mutex);
+    run.stalled_tasks.emplace_back(report.task);
+  };
+  const auto start = Clock::now();
+  {
+    Runtime runtime(options);
+    std::vector<Task<bool>> checks;
+    for (std::uint64_t n : job.numbers) {
+      // Each check is a task of its own name, so the stall detector can say which one it was.
+      checks.push_back(asio::co_spawn(runtime.task_executor(fmt::format("check {}", n)),
+                                      check_on_loop(n, job.algorithm), asio::use_awaitable));
+    }
+    run.prime = runtime.block_on(when_all(std::move(checks)), "primes on the loop");
+  }  // joins the loop thread: every stall report is in
+  run.seconds = seconds_since(start);
+  return run;
+}
+
+ModeRun run_threads(const Job& job) {
+  ModeRun run{Mode::threads, job.workers};
+  const auto start = Clock::now();
+  Runtime runtime({.cpu_threads = job.workers});
+  // map() offloads a plain function to the CPU pool and keeps the results in input order.
+  run.prime = runtime.block_on(map([algorithm = job.algorithm](std::uint64_t n) {
+                                 return is_prime(n, algorithm);
+                               },
+                                   job.numbers, job.workers),
+                               "primes on threads");
+  run.seconds = seconds_since(start);
+  return run;
+}
+
+}  // namespace asyncrt::primes

@@ -1,0 +1,52 @@
+#pragma once
+// The four ways the demo checks the same numbers: serial, on the loop, on threads, in processes.
+
+#include "primes/primality.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace asyncrt::primes {
+
+enum class Mode { serial, loop, threads, processes };
+
+std::optional<Mode> parse_mode(std::string_view name);
+std::string_view mode_name(Mode mode);
+
+/// What to check and how.
+struct Job {
+  std::vector<std::uint64_t> numbers;
+  Algorithm algorithm = Algorithm::trial;
+  std::size_t workers = 1;
+  std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(10);
+};
+
+/// One mode's run: its answers (in input order), its wall time, and what it showed.
+struct ModeRun {
+  Mode mode;
+  std::size_t workers = 1;
+  double seconds = 0;
+  std::vector<bool> prime{};
+  /// loop: the checks the stall detector caught holding the event loop.
+  std::vector<std::string> stalled_tasks{};
+  /// processes: the pid of the worker process that checked each number.
+  std::vector<long> checked_by{};
+};
+
+/// A plain loop on the calling thread; no runtime at all. The baseline.
+ModeRun run_serial(const Job& job);
+/// Every check a coroutine on the event loop: they take turns, and each blocks the loop while
+/// it computes, so the stall detector fires and nothing runs in parallel.
+ModeRun run_loop(const Job& job);
+/// Every check offloaded to the CPU pool (job.workers threads), at most job.workers at once.
+ModeRun run_threads(const Job& job);
+/// Every check sent to one of job.workers worker processes (this same executable), over
+/// pipes, as Python's ProcessPoolExecutor does (worker_processes.cpp).
+ModeRun run_processes(const Job& job);
+
+}  // namespace asyncrt::primes

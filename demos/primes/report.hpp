@@ -1,0 +1,20 @@
+#pragma once
+// How the primes demo shows its results: a table for people, one JSON object for programs.
+
+#include "primes/modes.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace asyncrt::primes {
+
+/// "N is prime: true" per number, then per mode: wall time, workers, speedup over serial and
+/// parallel efficiency, with what each mode showed (stalls, worker pids).
+void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
+                const Job& job);
+
+/// {"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,"seconds":...,
+/// "speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every speedup.
+void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs);
+
+}  // namespace asyncrt::primes

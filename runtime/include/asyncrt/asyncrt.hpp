@@ -1,0 +1,11 @@
+#pragma once
+// The whole public API of asyncrt in one include.
+
+#include <asyncrt/map.hpp>
+#include <asyncrt/offload.hpp>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/task.hpp>
+#include <asyncrt/time.hpp>
+#include <asyncrt/when_all.hpp>
+#include <asyncrt/when_any.hpp>

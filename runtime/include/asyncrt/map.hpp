@@ -1,0 +1,99 @@
+#pragma once
+// map: apply a function to every item with at most N in flight; results in input order.
+
+#include <asyncrt/offload.hpp>
+#include <asyncrt/task.hpp>
+#include <asyncrt/when_all.hpp>
+
+#include <atomic>
+#include <cstddef>
+#include <iterator>
+#include <optional>
+#include <ranges>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace asyncrt {
+
+namespace detail {
+
+template <typename T>
+struct task_value {};
+template <typename T>
+struct task_value<Task<T>> {
+  using type = T;
+};
+
+template <typename Fn, typename Item>
+using fn_result_t = std::invoke_result_t<Fn&, const Item&>;
+
+template <typename Fn, typename Item>
+constexpr bool returns_task = requires { typename task_value<fn_result_t<Fn, Item>>::type; };
+
+/// What map yields per item: the task's value, or the plain function's result.
+template <typename Fn, typename Item>
+using map_value_t = typename std::conditional_t<returns_task<Fn, Item>,
+                                                task_value<fn_result_t<Fn, Item>>,
+                                                std::type_identity<fn_result_t<Fn, Item>>>::type;
+
+// Shared by map's workers; it lives in map's frame, which outlives them.
+template <typename Fn, typename Item, typename R>
+struct MapState {
+  Fn& fn;
+  std::vector<Item> items;
+  std::vector<std::optional<R>> results;
+  std::atomic<std::size_t> next{0};
+};
+
+// One of map's workers: takes the next item until none is left.
+template <typename Fn, typename Item, typename R>
+Task<void> map_worker(MapState<Fn, Item, R>& state) {
+  for (;;) {
+    const std::size_t i = state.next.fetch_add(1, std::memory_order_relaxed);
+    if (i >= state.items.size()) co_return;
+    const Item& item = state.items[i];
+    if constexpr (returns_task<Fn, Item>) {
+      state.results[i].emplace(co_await std::invoke(state.fn, item));
+    } else {
+      state.results[i].emplace(co_await offload([&state, &item] { return state.fn(item); }));
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Python's `Executor.map`: applies `fn` to every item of `items` with at most
+/// `max_concurrency` calls in flight at once, and returns the results in input order.
+///
+/// `fn` either returns a Task (it is awaited on the caller's executor, the loop) or is a plain
+/// function (it is offloaded to the current Runtime's CPU pool). The caller resumes on its own
+/// executor. If a call fails, the calls in flight are cancelled, the rest are not started, and
+/// the first failure is rethrown. Throws std::invalid_argument when max_concurrency is 0.
+template <typename Fn, std::ranges::input_range Items>
+Task<std::vector<detail::map_value_t<Fn, std::ranges::range_value_t<Items>>>> map(
+    Fn fn, Items items, std::size_t max_concurrency) {
+  using Item = std::ranges::range_value_t<Items>;
+  using R = detail::map_value_t<Fn, Item>;
+  static_assert(!std::is_void_v<R>, "asyncrt::map needs a function that returns a value; "
+                                    "use when_all for work without one");
+  if (max_concurrency == 0) {
+    throw std::invalid_argument("asyncrt::map: max_concurrency must be at least 1 (got 0)");
+  }
+  detail::MapState<Fn, Item, R> state{fn, {std::ranges::begin(items), std::ranges::end(items)}, {}};
+  state.results.resize(state.items.size());
+
+  std::vector<Task<void>> workers;
+  for (std::size_t w = 0; w < std::min(max_concurrency, state.items.size()); ++w) {
+    workers.push_back(detail::map_worker(state));
+  }
+  co_await when_all(std::move(workers));
+
+  std::vector<R> results;
+  results.reserve(state.results.size());
+  for (auto& result : state.results) results.push_back(std::move(*result));
+  co_return results;
+}
+
+}  // namespace asyncrt

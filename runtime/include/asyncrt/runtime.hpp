@@ -1,0 +1,201 @@
+#pragma once
+// Runtime: the event loop (one thread), the CPU pool and the blocking pool.
+
+#include <asyncrt/detail/watched_executor.hpp>
+#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/task.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+namespace asyncrt {
+
+/// The executor of the CPU pool, and a strand on it (work through one strand never overlaps).
+using CpuExecutor = asio::thread_pool::executor_type;
+using CpuStrand = asio::strand<CpuExecutor>;
+/// The executor of the blocking pool, for calls that wait (a synchronous read, a sleep).
+using BlockingExecutor = asio::thread_pool::executor_type;
+
+/// How a Runtime is built. The defaults suit a program that runs one Runtime.
+struct RuntimeOptions {
+  /// Threads in the CPU pool; 0 means one per core.
+  std::size_t cpu_threads = 0;
+  /// Threads in the blocking pool; 0 means max(4, 2 x cores).
+  std::size_t blocking_threads = 0;
+  /// Report any handler that holds the event loop longer than this (see StallDetector).
+  bool detect_stalls = true;
+  std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(100);
+  StallDetector::Reporter on_stall = &StallDetector::print_to_stderr;
+  /// Called on the loop thread when a detached task fails; default: one line on stderr.
+  std::function<void(std::string_view task, std::exception_ptr error)> on_task_failure{};
+  /// How long shutdown() waits for cancelled tasks to finish before abandoning them.
+  std::chrono::nanoseconds shutdown_grace = std::chrono::seconds(1);
+};
+
+/// The runtime: one thread runs the event loop (an `io_context`: the single cook), a CPU pool
+/// runs offloaded computation (one thread per core), a blocking pool runs calls that wait.
+///
+/// Threads: tasks (coroutines) run on the loop thread and only there; `offload` sends work to
+/// a pool and the task resumes on the loop. spawn(), block_on() and shutdown() may be called
+/// from any thread except that block_on() and shutdown() must not be called on the loop thread.
+///
+/// Failures: a detached task that throws is reported with its name (on_task_failure) and
+/// counted. If nobody reads failed_tasks() or exit_status() before the Runtime is destroyed,
+/// the destructor reports that and ends the program with exit status 1, so a failure is never
+/// silently swallowed.
+///
+/// Shutdown (also in the destructor): every task is cancelled (its current `co_await` wakes with
+/// `operation_aborted`), tasks get `shutdown_grace` to finish, then the loop stops and every
+/// thread is joined. Queued pool work that has not started is dropped.
+class Runtime {
+ public:
+  explicit Runtime(RuntimeOptions options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// Starts `task` detached on the loop under `name` (used by failure and stall reports).
+  void spawn(Task<void> task, std::string name);
+
+  /// Runs `task` on the loop and waits for it on the calling thread: the bridge from a
+  /// synchronous main(). Returns its value or rethrows its exception.
+  template <typename T>
+  T block_on(Task<T> task, std::string name = "main");
+
+  /// Cancels every task, waits up to shutdown_grace for them, stops the loop and joins every
+  /// thread. Idempotent.
+  void shutdown();
+
+  /// The loop's executor for a task called `name`: code run through it is watched by the
+  /// stall detector under that name. co_spawn on it to give a child task its own name.
+  asio::any_io_executor task_executor(std::string name);
+  /// The event loop itself (for I/O objects that want an io_context&, e.g. Boost.Process pipes).
+  asio::io_context& loop() noexcept { return loop_; }
+  CpuExecutor cpu_executor() noexcept { return cpu_pool_.get_executor(); }
+  CpuStrand make_strand() { return asio::make_strand(cpu_pool_.get_executor()); }
+  BlockingExecutor blocking_executor() noexcept { return blocking_pool_.get_executor(); }
+
+  std::size_t cpu_threads() const noexcept { return cpu_threads_; }
+  std::thread::id loop_thread_id() const noexcept { return loop_thread_.get_id(); }
+  bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
+
+  /// Detached tasks that failed so far. Reading it marks the failures as handled.
+  std::size_t failed_tasks() noexcept;
+  /// 0 when no detached task failed, 1 otherwise. Reading it marks the failures as handled.
+  int exit_status() noexcept { return failed_tasks() == 0 ? 0 : 1; }
+  /// Stalls the stall detector reported (0 when it is off).
+  std::size_t stalls() const noexcept { return stall_detector_ ? stall_detector_->stalls() : 0; }
+
+  /// The Runtime whose loop runs the calling thread; throws std::logic_error elsewhere.
+  static Runtime& current();
+  /// Same, or nullptr when the calling thread is not a Runtime's loop thread.
+  static Runtime* try_current() noexcept;
+
+ private:
+  struct TaskEntry {
+    std::uint64_t id;
+    asio::cancellation_signal* signal;
+  };
+
+  template <typename T, typename OnDone>
+  void start(Task<T> task, std::string name, OnDone on_done);
+  TaskEntry register_task();    // loop thread only
+  void finish_task(std::uint64_t id);  // loop thread only
+  void cancel_all_tasks();      // loop thread only
+  void report_failure(std::string_view name, std::exception_ptr error);
+  void run_loop();
+
+  RuntimeOptions options_;
+  std::size_t cpu_threads_;
+  std::optional<StallDetector> stall_detector_;
+
+  // Declared before the pools: pool work holds handlers that keep the loop alive, so the pools
+  // must be destroyed first.
+  asio::io_context loop_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
+  asio::thread_pool cpu_pool_;
+  asio::thread_pool blocking_pool_;
+  std::thread loop_thread_;
+
+  // Live tasks, touched only on the loop thread; the count is for shutdown() on another thread.
+  std::unordered_map<std::uint64_t, std::unique_ptr<asio::cancellation_signal>> tasks_;
+  std::uint64_t next_task_id_ = 0;
+  bool cancelling_ = false;
+  std::size_t live_tasks_ = 0;  // guarded by live_mutex_
+  std::mutex live_mutex_;
+  std::condition_variable live_changed_;
+
+  std::atomic<std::size_t> failed_tasks_{0};
+  std::atomic<bool> failures_observed_{false};
+  std::atomic<bool> shut_down_{false};
+};
+
+// ---------------------------------------------------------------------------------------------
+
+template <typename T, typename OnDone>
+void Runtime::start(Task<T> task, std::string name, OnDone on_done) {
+  {
+    std::lock_guard lock(live_mutex_);
+    ++live_tasks_;
+  }
+  auto executor = task_executor(std::move(name));
+  asio::dispatch(loop_, [this, executor, task = std::move(task),
+                         on_done = std::move(on_done)]() mutable {
+    const TaskEntry entry = register_task();
+    asio::co_spawn(executor, std::move(task),
+                   asio::bind_cancellation_slot(
+                       entry.signal->slot(),
+                       [this, id = entry.id, on_done = std::move(on_done)](
+                           std::exception_ptr error, auto&&... value) mutable {
+                         finish_task(id);
+                         on_done(std::move(error), std::forward<decltype(value)>(value)...);
+                       }));
+    if (cancelling_) entry.signal->emit(asio::cancellation_type::terminal);
+  });
+}
+
+template <typename T>
+T Runtime::block_on(Task<T> task, std::string name) {
+  if (in_loop_thread()) {
+    throw std::logic_error(
+        "asyncrt: Runtime::block_on called on the event loop thread; it would wait for itself "
+        "(co_await the task instead)");
+  }
+  auto promise = std::make_shared<std::promise<T>>();
+  auto future = promise->get_future();
+  start(std::move(task), std::move(name),
+        [promise](std::exception_ptr error, auto&&... value) {
+          if (error) {
+            promise->set_exception(std::move(error));
+          } else {
+            promise->set_value(std::forward<decltype(value)>(value)...);
+          }
+        });
+  return future.get();
+}
+
+}  // namespace asyncrt

@@ -1,0 +1,80 @@
+#pragma once
+// StallDetector: names the task whose handler held the event loop too long.
+
+#include <asyncrt/detail/task_label.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string_view>
+
+namespace asyncrt {
+
+/// What the stall detector saw: `task` ran for `ran` on the event loop without giving it back.
+struct StallReport {
+  std::string_view task;
+  std::chrono::nanoseconds ran;
+  std::chrono::nanoseconds threshold;
+};
+
+/// Watches every handler a task runs on the event loop and reports the ones that run longer
+/// than a threshold: CPU work left on the loop stalls every other task (asyncio's debug mode
+/// does the same). The check runs on the loop thread, after the handler returns; the reporter
+/// is called there too, so it must be quick and must not block.
+class StallDetector {
+ public:
+  using Reporter = std::function<void(const StallReport&)>;
+
+  StallDetector(std::chrono::nanoseconds threshold, Reporter reporter);
+
+  std::chrono::nanoseconds threshold() const noexcept { return threshold_; }
+
+  /// How many stalls were reported so far (any thread may ask).
+  std::size_t stalls() const noexcept { return stalls_.load(std::memory_order_relaxed); }
+
+  /// Called with how long one handler of `task` ran; reports it if that is over the threshold.
+  void record(std::string_view task, std::chrono::nanoseconds ran);
+
+  /// The default reporter: one line on stderr naming the task and how long it ran.
+  static void print_to_stderr(const StallReport& report);
+
+  /// Runs `handler` for the task `label` and records how long that task held the loop. When a
+  /// handler of another task runs inline inside this one (a dispatch on the same thread), each
+  /// task is charged only its own time, so a stall is pinned on the task that computed.
+  template <typename Handler>
+  static void run_watched(const detail::TaskLabel& label, Handler& handler) {
+    Frame* const outer = innermost_;
+    if (outer && outer->label == &label) {
+      handler();  // the same task, nested: part of the outer handler's time
+      return;
+    }
+    Frame frame{&label, outer, std::chrono::steady_clock::now()};
+    innermost_ = &frame;
+    struct Finish {
+      Frame& frame;
+      ~Finish() {
+        const auto ran = std::chrono::steady_clock::now() - frame.start;
+        innermost_ = frame.outer;
+        if (frame.outer) frame.outer->nested += ran;
+        frame.label->detector->record(frame.label->name, ran - frame.nested);
+      }
+    } finish{frame};
+    handler();
+  }
+
+ private:
+  // One per handler running on this thread, innermost first.
+  struct Frame {
+    const detail::TaskLabel* label;
+    Frame* outer;
+    std::chrono::steady_clock::time_point start;
+    std::chrono::nanoseconds nested{0};
+  };
+  static thread_local Frame* innermost_;
+  std::chrono::nanoseconds threshold_;
+  Reporter reporter_;
+  std::atomic<std::size_t> stalls_{0};
+};
+
+}  // namespace asyncrt

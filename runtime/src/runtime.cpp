@@ -1,0 +1,167 @@
+#include <asyncrt/runtime.hpp>
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <vector>
+
+namespace asyncrt {
+namespace {
+
+thread_local Runtime* current_runtime = nullptr;
+
+std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+
+std::string describe(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(std::move(error));
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "an exception that is not a std::exception";
+  }
+}
+
+}  // namespace
+
+Runtime::Runtime(RuntimeOptions options)
+    : options_(std::move(options)),
+      cpu_threads_(options_.cpu_threads ? options_.cpu_threads : cores()),
+      loop_work_(asio::make_work_guard(loop_)),
+      cpu_pool_(cpu_threads_),
+      blocking_pool_(options_.blocking_threads ? options_.blocking_threads
+                                               : std::max<std::size_t>(4, 2 * cores())) {
+  if (options_.detect_stalls) stall_detector_.emplace(options_.stall_threshold, options_.on_stall);
+  loop_thread_ = std::thread([this] { run_loop(); });
+}
+
+Runtime::~Runtime() {
+  shutdown();
+  const std::size_t failed = failed_tasks_.load();
+  if (failed > 0 && !failures_observed_.load() && std::uncaught_exceptions() == 0) {
+    fmt::print(stderr,
+               "asyncrt: {} detached task(s) failed and nobody checked Runtime::failed_tasks(); "
+               "exiting with status 1\n",
+               failed);
+    std::exit(1);
+  }
+}
+
+void Runtime::run_loop() {
+  current_runtime = this;
+  // A handler that throws must not take the loop down with it: report it and keep serving.
+  for (;;) {
+    try {
+      loop_.run();
+      break;
+    } catch (...) {
+      report_failure("a handler on the event loop", std::current_exception());
+    }
+  }
+  current_runtime = nullptr;
+}
+
+asio::any_io_executor Runtime::task_executor(std::string name) {
+  if (!stall_detector_) return loop_.get_executor();
+  return detail::WatchedExecutor(loop_.get_executor(),
+                                 detail::TaskLabelRef(std::move(name), &*stall_detector_));
+}
+
+void Runtime::spawn(Task<void> task, std::string name) {
+  start(std::move(task), name, [this, name](std::exception_ptr error) {
+    if (error) report_failure(name, std::move(error));
+  });
+}
+
+Runtime::TaskEntry Runtime::register_task() {
+  const std::uint64_t id = next_task_id_++;
+  auto& signal = tasks_[id];
+  signal = std::make_unique<asio::cancellation_signal>();
+  return {id, signal.get()};
+}
+
+void Runtime::finish_task(std::uint64_t id) {
+  tasks_.erase(id);
+  std::lock_guard lock(live_mutex_);
+  --live_tasks_;
+  live_changed_.notify_all();
+}
+
+void Runtime::cancel_all_tasks() {
+  cancelling_ = true;
+  // Emitting may finish a task inline, which erases it from tasks_: iterate over a copy of ids.
+  std::vector<std::uint64_t> ids;
+  ids.reserve(tasks_.size());
+  for (const auto& [id, signal] : tasks_) ids.push_back(id);
+  for (auto id : ids) {
+    if (auto it = tasks_.find(id); it != tasks_.end()) {
+      // Hold the signal: the task may finish (and be erased) while the signal is emitting.
+      std::unique_ptr<asio::cancellation_signal> signal = std::move(it->second);
+      it->second = nullptr;
+      signal->emit(asio::cancellation_type::terminal);
+      if (auto again = tasks_.find(id); again != tasks_.end()) again->second = std::move(signal);
+    }
+  }
+}
+
+void Runtime::report_failure(std::string_view name, std::exception_ptr error) {
+  failed_tasks_.fetch_add(1);
+  if (options_.on_task_failure) {
+    options_.on_task_failure(name, error);
+  } else {
+    fmt::print(stderr, "asyncrt: task '{}' failed: {}\n", name, describe(error));
+  }
+}
+
+std::size_t Runtime::failed_tasks() noexcept {
+  failures_observed_ = true;
+  return failed_tasks_.load();
+}
+
+void Runtime::shutdown() {
+  if (shut_down_.exchange(true)) return;
+  if (in_loop_thread()) {
+    // Joining the loop from the loop would wait forever.
+    std::fputs("asyncrt: Runtime::shutdown called on the event loop thread\n", stderr);
+    std::abort();
+  }
+  asio::post(loop_, [this] { cancel_all_tasks(); });
+  std::size_t stuck = 0;
+  {
+    std::unique_lock lock(live_mutex_);
+    if (!live_changed_.wait_for(lock, options_.shutdown_grace, [&] { return live_tasks_ == 0; })) {
+      stuck = live_tasks_;
+    }
+  }
+  if (stuck > 0) {
+    fmt::print(stderr,
+               "asyncrt: shutdown: {} task(s) did not finish within {} ms of being cancelled; "
+               "abandoning them\n",
+               stuck,
+               std::chrono::duration_cast<std::chrono::milliseconds>(options_.shutdown_grace)
+                   .count());
+  }
+  loop_work_.reset();
+  loop_.stop();
+  loop_thread_.join();
+  cpu_pool_.stop();
+  blocking_pool_.stop();
+  cpu_pool_.join();
+  blocking_pool_.join();
+}
+
+Runtime* Runtime::try_current() noexcept { return current_runtime; }
+
+Runtime& Runtime::current() {
+  if (!current_runtime) {
+    throw std::logic_error(
+        "asyncrt: no Runtime runs on this thread; call this from a task on a Runtime's loop, or "
+        "pass an executor explicitly");
+  }
+  return *current_runtime;
+}
+
+}  // namespace asyncrt
