@@ -55,13 +55,20 @@ int run(int argc, char** argv) {
        "loop mode: report checks that hold the event loop longer than this")
       ("json", "print one JSON object instead of the table");
   po::options_description hidden;
-  hidden.add_options()("worker", "run as a worker process (used by --mode processes)");
+  hidden.add_options()("worker", "run as a worker process (used by --mode processes)")(
+      "stray", po::value<std::vector<std::string>>(), "arguments that are not options");
+  po::positional_options_description stray;
+  stray.add("stray", -1);
   po::options_description all;
   all.add(visible).add(hidden);
 
   po::variables_map options;
-  po::store(po::command_line_parser(argc, argv).options(all).run(), options);
+  po::store(po::command_line_parser(argc, argv).options(all).positional(stray).run(), options);
   po::notify(options);
+  if (options.count("stray")) {
+    throw demo::UsageError(fmt::format("unexpected argument '{}' (options start with --)",
+                                       options["stray"].as<std::vector<std::string>>().front()));
+  }
 
   if (options.count("help")) {
     std::cout << "Usage: asyncrt-primes [options]\n\n"

@@ -1,5 +1,7 @@
 #include <asyncrt/runtime.hpp>
 
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -22,6 +24,16 @@ std::string describe(std::exception_ptr error) {
     return e.what();
   } catch (...) {
     return "an exception that is not a std::exception";
+  }
+}
+
+bool is_operation_aborted(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const boost::system::system_error& e) {
+    return e.code() == asio::error::operation_aborted;
+  } catch (...) {
+    return false;
   }
 }
 
@@ -72,7 +84,13 @@ asio::any_io_executor Runtime::task_executor(std::string name) {
 
 void Runtime::spawn(Task<void> task, std::string name) {
   start(std::move(task), name, [this, name](std::exception_ptr error) {
-    if (error) report_failure(name, std::move(error));
+    if (!error) {
+      completed_tasks_.fetch_add(1);
+    } else if (cancelling_ && is_operation_aborted(error)) {
+      cancelled_tasks_.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
+    } else {
+      report_failure(name, std::move(error));
+    }
   });
 }
 

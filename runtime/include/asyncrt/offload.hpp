@@ -18,12 +18,14 @@
 #include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <atomic>
 #include <concepts>
 #include <exception>
 #include <functional>
 #include <stop_token>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 namespace asyncrt {
 
@@ -39,8 +41,21 @@ decltype(auto) invoke_with_stop(Fn& fn, std::stop_token stop) {
   }
 }
 
+// The function's result type; no type at all (so overloads drop out) when Fn is not callable.
 template <typename Fn>
-using offload_result_t = decltype(invoke_with_stop(std::declval<Fn&>(), std::stop_token{}));
+struct offload_result {};
+template <typename Fn>
+  requires std::is_invocable_v<Fn&, std::stop_token>
+struct offload_result<Fn> {
+  using type = std::invoke_result_t<Fn&, std::stop_token>;
+};
+template <typename Fn>
+  requires(!std::is_invocable_v<Fn&, std::stop_token> && std::is_invocable_v<Fn&>)
+struct offload_result<Fn> {
+  using type = std::invoke_result_t<Fn&>;
+};
+template <typename Fn>
+using offload_result_t = typename offload_result<Fn>::type;
 
 // The completion signature: void(exception_ptr) or void(exception_ptr, R), like co_spawn's.
 template <typename R>
@@ -58,6 +73,79 @@ inline std::exception_ptr aborted_error() {
   return std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted));
 }
 
+// What the offloaded function produced: its value, or the exception it threw.
+template <typename Result>
+struct Outcome {
+  std::exception_ptr error;
+  std::conditional_t<std::is_void_v<Result>, std::monostate, Result> value{};
+};
+
+// Runs `fn` on the calling (pool) thread unless a stop was already requested.
+template <typename Result, typename Fn>
+Outcome<Result> run_offloaded(Fn& fn, const std::stop_source& stop) {
+  Outcome<Result> outcome;
+  if (stop.stop_requested()) {
+    outcome.error = aborted_error();
+    return outcome;
+  }
+  try {
+    if constexpr (std::is_void_v<Result>) {
+      invoke_with_stop(fn, stop.get_token());
+    } else {
+      outcome.value = invoke_with_stop(fn, stop.get_token());
+    }
+    if (stop.stop_requested()) outcome.error = aborted_error();  // a partial result is no result
+  } catch (...) {
+    outcome.error = std::current_exception();
+  }
+  return outcome;
+}
+
+// Completes the waiter on its own executor `home`: a task resumes on the loop, not on the pool.
+// From the pool we dispatch; from a cancellation (running inside emit() on the loop) we post,
+// so the waiter never resumes in the middle of whoever cancelled it.
+template <bool Post, typename Home, typename Handler, typename Result>
+void deliver(Home home, Handler handler, Outcome<Result> outcome) {
+  auto complete = [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+    asio::get_associated_cancellation_slot(handler).clear();
+    if constexpr (std::is_void_v<Result>) {
+      std::move(handler)(std::move(outcome.error));
+    } else {
+      std::move(handler)(std::move(outcome.error), std::move(outcome.value));
+    }
+  };
+  if constexpr (Post) {
+    asio::post(home, std::move(complete));
+  } else {
+    asio::dispatch(home, std::move(complete));
+  }
+}
+
+// An offload whose waiter can be cancelled. The job (on a pool thread) and the cancellation
+// (on the waiter's thread) race to claim it; whoever claims first completes the waiter, once:
+// - cancelled while still queued: the waiter completes with operation_aborted at once, and
+//   the job is skipped when a pool thread reaches it;
+// - cancelled while running: the stop_token is signalled and the waiter completes when the
+//   function returns, with operation_aborted.
+template <typename Result, typename Handler, typename Home>
+struct CancellableOffload {
+  CancellableOffload(Handler h, Home e) : handler(std::move(h)), home(std::move(e)) {}
+
+  bool claim() noexcept { return !claimed.exchange(true, std::memory_order_acq_rel); }
+
+  void cancel() {
+    stop.request_stop();
+    if (claim()) {
+      deliver<true>(std::move(home), std::move(handler), Outcome<Result>{aborted_error()});
+    }
+  }
+
+  Handler handler;
+  Home home;
+  std::stop_source stop;
+  std::atomic<bool> claimed{false};
+};
+
 // Starts one offload. Runs on the initiating thread (the loop, for a task).
 struct OffloadInitiation {
   template <typename Handler, typename Where, typename Fn>
@@ -66,48 +154,28 @@ struct OffloadInitiation {
     static_assert(std::is_void_v<Result> || std::is_default_constructible_v<Result>,
                   "offload: the function's result must be void or default-constructible");
 
-    // Cancellation: the waiter's cancellation slot (e.g. with_timeout, when_any, shutdown)
-    // requests a stop. Work that has not started yet is skipped; work that runs can watch the
-    // stop_token. Either way the waiter then completes with operation_aborted.
-    auto slot = asio::get_associated_cancellation_slot(handler);
-    std::stop_source stop = slot.is_connected() ? std::stop_source{} : std::stop_source{std::nostopstate};
-    if (slot.is_connected()) {
-      slot.assign([stop](asio::cancellation_type) mutable { stop.request_stop(); });
-    }
-
-    // Keep the waiter's executor (the loop) busy until the result is back.
+    // Keep the waiter's executor (the loop) from running out of work until the result is back.
     auto home = asio::prefer(asio::get_associated_executor(handler, where),
                              asio::execution::outstanding_work.tracked);
 
-    asio::post(where, [handler = std::move(handler), fn = std::move(fn), stop = std::move(stop),
-                       home = std::move(home)]() mutable {
-      // Now on a pool thread.
-      std::exception_ptr error;
-      [[maybe_unused]] std::conditional_t<std::is_void_v<Result>, int, Result> value{};
-      if (stop.stop_requested()) {
-        error = aborted_error();
-      } else {
-        try {
-          if constexpr (std::is_void_v<Result>) {
-            invoke_with_stop(fn, stop.get_token());
-          } else {
-            value = invoke_with_stop(fn, stop.get_token());
-          }
-          if (stop.stop_requested()) error = aborted_error();
-        } catch (...) {
-          error = std::current_exception();
-        }
-      }
-      // Back to the waiter's executor: the coroutine resumes on the loop, not on this thread.
-      asio::dispatch(home, [handler = std::move(handler), error = std::move(error),
-                            value = std::move(value)]() mutable {
-        asio::get_associated_cancellation_slot(handler).clear();
-        if constexpr (std::is_void_v<Result>) {
-          std::move(handler)(std::move(error));
-        } else {
-          std::move(handler)(std::move(error), std::move(value));
-        }
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    if (!slot.is_connected()) {
+      // Nobody can cancel this waiter: run the function, hand the outcome back.
+      asio::post(where, [handler = std::move(handler), fn = std::move(fn),
+                         home = std::move(home)]() mutable {
+        auto outcome = run_offloaded<Result>(fn, std::stop_source(std::nostopstate));
+        deliver<false>(std::move(home), std::move(handler), std::move(outcome));
       });
+      return;
+    }
+
+    using State = CancellableOffload<Result, Handler, decltype(home)>;
+    auto state = std::make_shared<State>(std::move(handler), std::move(home));
+    slot.assign([state](asio::cancellation_type) { state->cancel(); });
+    asio::post(where, [state, fn = std::move(fn)]() mutable {
+      if (!state->claim()) return;  // cancelled while queued: the waiter has its answer
+      auto outcome = run_offloaded<Result>(fn, state->stop);
+      deliver<false>(std::move(state->home), std::move(state->handler), std::move(outcome));
     });
   }
 };
@@ -119,8 +187,12 @@ struct OffloadInitiation {
 ///
 /// Threads: `fn` runs on a thread of `where`; the completion is delivered through the
 /// handler's associated executor, so `co_await offload(...)` resumes the task on the loop it
-/// came from. `fn` may take a `std::stop_token`; cancelling the waiter requests a stop, skips
-/// `fn` if it has not started and completes with `operation_aborted`.
+/// came from. `fn` may take a `std::stop_token`.
+///
+/// Cancellation (with_timeout, when_any, shutdown, or any cancellation slot): if `fn` has not
+/// started, the waiter completes at once with `operation_aborted` and `fn` never runs; if it
+/// runs, its stop_token is signalled and the waiter completes with `operation_aborted` when it
+/// returns.
 template <typename Where, typename Fn,
           asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
               asio::use_awaitable_t<>>

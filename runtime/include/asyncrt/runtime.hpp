@@ -69,8 +69,9 @@ struct RuntimeOptions {
 /// silently swallowed.
 ///
 /// Shutdown (also in the destructor): every task is cancelled (its current `co_await` wakes with
-/// `operation_aborted`), tasks get `shutdown_grace` to finish, then the loop stops and every
-/// thread is joined. Queued pool work that has not started is dropped.
+/// `operation_aborted`; a detached task that ends that way counts as cancelled, not failed),
+/// tasks get `shutdown_grace` to finish, then the loop stops and every thread is joined. Queued
+/// pool work that has not started is dropped.
 class Runtime {
  public:
   explicit Runtime(RuntimeOptions options = {});
@@ -103,6 +104,10 @@ class Runtime {
   std::thread::id loop_thread_id() const noexcept { return loop_thread_.get_id(); }
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
 
+  /// Detached tasks that finished normally so far.
+  std::size_t completed_tasks() const noexcept { return completed_tasks_.load(); }
+  /// Detached tasks that ended because shutdown() cancelled them (not counted as failures).
+  std::size_t cancelled_tasks() const noexcept { return cancelled_tasks_.load(); }
   /// Detached tasks that failed so far. Reading it marks the failures as handled.
   std::size_t failed_tasks() noexcept;
   /// 0 when no detached task failed, 1 otherwise. Reading it marks the failures as handled.
@@ -149,6 +154,8 @@ class Runtime {
   std::mutex live_mutex_;
   std::condition_variable live_changed_;
 
+  std::atomic<std::size_t> completed_tasks_{0};
+  std::atomic<std::size_t> cancelled_tasks_{0};
   std::atomic<std::size_t> failed_tasks_{0};
   std::atomic<bool> failures_observed_{false};
   std::atomic<bool> shut_down_{false};

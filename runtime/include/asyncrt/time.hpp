@@ -2,8 +2,10 @@
 // Time: sleep_for (a timer wait, the loop is free meanwhile) and with_timeout.
 
 #include <asyncrt/task.hpp>
+#include <asyncrt/detail/group_result.hpp>
 
-#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
@@ -38,11 +40,18 @@ class TimeoutError : public std::runtime_error {
 /// executor.
 template <typename T>
 Task<T> with_timeout(Task<T> task, Duration limit, std::string what = "task") {
-  using namespace asio::experimental::awaitable_operators;
-  asio::steady_timer timer(co_await asio::this_coro::executor, limit);
-  auto outcome = co_await (std::move(task) || timer.async_wait(asio::use_awaitable));
-  if (outcome.index() == 1) throw TimeoutError(std::move(what), limit);
-  if constexpr (!std::is_void_v<T>) co_return std::get<0>(std::move(outcome));
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor, limit);
+  // The first of the two to finish wins, success or failure; the other is cancelled and waited
+  // for. (Asio's `a || b` would wait for the first *success*, ignoring a failing task.)
+  auto [order, error, value, timer_error] =
+      co_await asio::experimental::make_parallel_group(
+          detail::child(executor, std::move(task)), timer.async_wait(asio::deferred))
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  (void)timer_error;
+  if (order[0] == 1) throw TimeoutError(std::move(what), limit);
+  if (error) std::rethrow_exception(error);
+  if constexpr (!std::is_void_v<T>) co_return std::move(value);
 }
 
 }  // namespace asyncrt

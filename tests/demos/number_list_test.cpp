@@ -1,0 +1,75 @@
+// Test that the header is self-contained.
+#include "common/number_list.hpp"
+
+#include "common/cli.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace asyncrt::demo {
+namespace {
+
+TEST(NumberList, ParsesCommaSeparatedNumbersWithSpaces) {
+  EXPECT_EQ(parse_number_list("--numbers", "7"), (std::vector<std::uint64_t>{7}));
+  EXPECT_EQ(parse_number_list("--numbers", " 7, 11 ,13"), (std::vector<std::uint64_t>{7, 11, 13}));
+  EXPECT_EQ(parse_number_list("--numbers", "0,18446744073709551615"),
+            (std::vector<std::uint64_t>{0, std::numeric_limits<std::uint64_t>::max()}));
+}
+
+struct BadList {
+  const char* text;
+  const char* message;
+};
+
+class NumberListErrors : public ::testing::TestWithParam<BadList> {};
+
+TEST_P(NumberListErrors, NameTheOptionAndWhatIsWrong) {
+  try {
+    parse_number_list("--numbers", GetParam().text);
+    FAIL() << "accepted '" << GetParam().text << "'";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), GetParam().message);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, NumberListErrors,
+    ::testing::Values(
+        BadList{"", "--numbers needs at least one number (e.g. --numbers 7,11,13)"},
+        BadList{"  ", "--numbers needs at least one number (e.g. --numbers 7,11,13)"},
+        BadList{"1,,2", "--numbers: item 2 of the list is empty"},
+        BadList{"1,", "--numbers: item 2 of the list is empty"},
+        BadList{",1", "--numbers: item 1 of the list is empty"},
+        BadList{"abc", "--numbers: 'abc' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"-5", "--numbers: '-5' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"+5", "--numbers: '+5' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"1.5", "--numbers: '1.5' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"1 2", "--numbers: '1 2' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"0x10", "--numbers: '0x10' is not an unsigned integer (0 to 18446744073709551615)"},
+        BadList{"18446744073709551616",
+                "--numbers: '18446744073709551616' is larger than 18446744073709551615"},
+        BadList{"99999999999999999999999",
+                "--numbers: '99999999999999999999999' is larger than 18446744073709551615"}));
+
+TEST(ParseCount, AcceptsTheRangeAndNamesTheOptionOtherwise) {
+  EXPECT_EQ(parse_count("--workers", "1", 1, 1024), 1u);
+  EXPECT_EQ(parse_count("--workers", "1024", 1, 1024), 1024u);
+  auto message = [](const char* text) {
+    try {
+      parse_count("--workers", text, 1, 1024);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("0"), "--workers must be between 1 and 1024 (got 0)");
+  EXPECT_EQ(message("1025"), "--workers must be between 1 and 1024 (got 1025)");
+  EXPECT_EQ(message("-1"), "--workers must be a whole number between 1 and 1024 (got '-1')");
+  EXPECT_EQ(message("two"), "--workers must be a whole number between 1 and 1024 (got 'two')");
+  EXPECT_EQ(message("99999999999999999999"),
+            "--workers must be a whole number between 1 and 1024 (got '99999999999999999999')");
+}
+
+}  // namespace
+}  // namespace asyncrt::demo

@@ -1,0 +1,151 @@
+// asyncrt-primes end to end: the real executable, its output and its exit codes.
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/run_program.hpp"
+
+namespace asyncrt::testing {
+namespace {
+
+const std::string primes = ASYNCRT_PRIMES_EXE;
+
+ProgramResult primes_with(std::vector<std::string> args) { return run_program(primes, args); }
+
+const std::vector<std::string> lesson_answers{
+    "112272535095293 is prime: true",  "112582705942171 is prime: true",
+    "112272535095293 is prime: true",  "115280095190773 is prime: true",
+    "115797848077099 is prime: true",  "1099726899285419 is prime: false"};
+
+TEST(PrimesDemo, DefaultRunChecksTheLessonsNumbersInEveryMode) {
+  const auto result = primes_with({"--workers", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto lines = lines_of(result.out);
+  ASSERT_GE(lines.size(), lesson_answers.size());
+  EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 6), lesson_answers);
+  for (const char* mode : {"serial", "loop", "threads", "processes"}) {
+    EXPECT_TRUE(std::regex_search(result.out, std::regex(std::string("\n") + mode +
+                                                        R"( +\d+ +[0-9.]+ ms +[0-9.]+x +\d+%)")))
+        << mode << " row missing in:\n"
+        << result.out;
+  }
+  EXPECT_NE(result.out.find("worker process "), std::string::npos);
+}
+
+TEST(PrimesDemo, JsonIsOneObjectWithExactNumbersAndEveryRun) {
+  const auto result = primes_with({"--json", "--workers", "2", "--numbers", "18446744073709551557,4,2",
+                                   "--algorithm", "miller-rabin"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(lines_of(result.out).size(), 1u);
+  EXPECT_EQ(result.out.rfind(R"({"results":[{"n":18446744073709551557,"prime":true},)"
+                             R"({"n":4,"prime":false},{"n":2,"prime":true}],"runs":[)",
+                             0),
+            0u)
+      << result.out;
+  for (const char* mode : {"serial", "loop", "threads", "processes"}) {
+    EXPECT_NE(result.out.find(std::string(R"({"mode":")") + mode + R"(","workers":)"),
+              std::string::npos)
+        << mode;
+  }
+  EXPECT_TRUE(std::regex_search(result.out, std::regex(R"("seconds":[0-9.]+,"speedup":[0-9.]+)")));
+  EXPECT_EQ(result.out.substr(result.out.size() - 3), "]}\n");
+}
+
+TEST(PrimesDemo, LoopModeTripsTheStallDetector) {
+  const auto result = primes_with({"--mode", "loop", "--stall-ms", "1", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find(R"("mode":"serial")"), std::string::npos);  // the baseline
+  EXPECT_EQ(result.out.find(R"("mode":"threads")"), std::string::npos);
+  // All six checks take milliseconds each on the loop; every one is caught.
+  EXPECT_NE(result.out.find(R"("stalls":6)"), std::string::npos) << result.out;
+}
+
+TEST(PrimesDemo, ProcessesModeNamesItsWorkerPids) {
+  const auto result = primes_with({"--mode", "processes", "--workers", "3"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::smatch match;
+  std::string rest = result.out;
+  int workers = 0;
+  int checked = 0;
+  const std::regex line(R"(worker process (\d+) checked ([0-9, ]+)\n)");
+  while (std::regex_search(rest, match, line)) {
+    ++workers;
+    checked += 1 + static_cast<int>(std::count(match[2].first, match[2].second, ','));
+    rest = match.suffix();
+  }
+  EXPECT_GE(workers, 1);
+  EXPECT_LE(workers, 3);
+  EXPECT_EQ(checked, 6);  // every number checked exactly once
+}
+
+TEST(PrimesDemo, EveryModeAndAlgorithmAgreesOnEdgeCases) {
+  for (const char* algorithm : {"trial", "miller-rabin"}) {
+    const auto result =
+        primes_with({"--numbers", "0,1,2,3,4,97,561,1000000007", "--algorithm", algorithm,
+                     "--workers", "2"});
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    const auto lines = lines_of(result.out);
+    ASSERT_GE(lines.size(), 8u);
+    EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 8),
+              (std::vector<std::string>{"0 is prime: false", "1 is prime: false",
+                                        "2 is prime: true", "3 is prime: true", "4 is prime: false",
+                                        "97 is prime: true", "561 is prime: false",
+                                        "1000000007 is prime: true"}));
+  }
+}
+
+TEST(PrimesDemo, HelpExplainsTheOptions) {
+  const auto result = primes_with({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* option : {"--numbers", "--mode", "--workers", "--algorithm", "--json"}) {
+    EXPECT_NE(result.out.find(option), std::string::npos) << option;
+  }
+}
+
+struct BadCommandLine {
+  std::vector<std::string> args;
+  std::string names;  // what the error line must mention
+};
+
+class PrimesDemoBadInput : public ::testing::TestWithParam<BadCommandLine> {};
+
+TEST_P(PrimesDemoBadInput, OneLineOnStderrAndExitStatus2) {
+  const auto result = primes_with(GetParam().args);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  const auto lines = lines_of(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_EQ(lines[0].rfind("asyncrt-primes: ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(GetParam().names), std::string::npos) << lines[0];
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, PrimesDemoBadInput,
+    ::testing::Values(BadCommandLine{{"--bogus"}, "--bogus"},
+                      BadCommandLine{{"--numbers"}, "--numbers"},
+                      BadCommandLine{{"--numbers", "abc"}, "--numbers"},
+                      BadCommandLine{{"--numbers=-5"}, "'-5'"},
+                      BadCommandLine{{"--numbers", "18446744073709551616"}, "larger than"},
+                      BadCommandLine{{"--numbers", ""}, "at least one number"},
+                      BadCommandLine{{"--numbers", "7,,11"}, "empty"},
+                      BadCommandLine{{"--workers", "0"}, "--workers"},
+                      BadCommandLine{{"--workers", "100000"}, "--workers"},
+                      BadCommandLine{{"--workers=-1"}, "--workers"},
+                      BadCommandLine{{"--workers", "two"}, "--workers"},
+                      BadCommandLine{{"--mode", "fast"}, "--mode"},
+                      BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
+                      BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
+                      BadCommandLine{{"stray"}, "stray"}));
+
+TEST(PrimesWorker, UnreadableJobIsAnErrorNotACrash) {
+  const auto result = run_program(primes, {"--worker"}, "12\nnot-a-number\n");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "12 0\n");
+  EXPECT_NE(result.err.find("not-a-number"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace asyncrt::testing

@@ -1,0 +1,109 @@
+// Test that the header is self-contained.
+#include <asyncrt/map.hpp>
+
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace asyncrt {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Map, PlainFunctionIsOffloadedAndResultsKeepInputOrder) {
+  // The lesson's Pool().map(double, [1..5]) -> [2, 4, 6, 8, 10].
+  Runtime runtime({.cpu_threads = 2});
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  auto task = [&]() -> Task<std::vector<int>> {
+    const std::vector<int> numbers{1, 2, 3, 4, 5};
+    co_return co_await map(
+        [&](int x) {
+          std::lock_guard lock(mutex);
+          threads.insert(std::this_thread::get_id());
+          return 2 * x;
+        },
+        numbers, 2);
+  };
+  EXPECT_EQ(runtime.block_on(task()), (std::vector<int>{2, 4, 6, 8, 10}));
+  EXPECT_FALSE(threads.contains(runtime.loop_thread_id()));
+}
+
+TEST(Map, TaskFunctionResultsKeepInputOrderWhateverFinishesFirst) {
+  Runtime runtime;
+  auto task = []() -> Task<std::vector<int>> {
+    const std::vector<int> delays{40, 30, 20, 10, 0};
+    co_return co_await map(
+        [](int delay) -> Task<int> {
+          co_await sleep_for(std::chrono::milliseconds(delay));
+          co_return delay;
+        },
+        delays, 5);
+  };
+  EXPECT_EQ(runtime.block_on(task()), (std::vector<int>{40, 30, 20, 10, 0}));
+}
+
+TEST(Map, NeverRunsMoreThanMaxConcurrencyAtOnce) {
+  Runtime runtime;
+  int in_flight = 0;  // touched on the loop only
+  int most = 0;
+  int calls = 0;
+  auto task = [&]() -> Task<std::vector<int>> {
+    std::vector<int> items(20);
+    co_return co_await map(
+        [&](int) -> Task<int> {
+          ++calls;
+          most = std::max(most, ++in_flight);
+          co_await sleep_for(5ms);
+          --in_flight;
+          co_return 0;
+        },
+        items, 3);
+  };
+  EXPECT_EQ(runtime.block_on(task()).size(), 20u);
+  EXPECT_EQ(calls, 20);
+  EXPECT_EQ(most, 3);
+}
+
+TEST(Map, FirstFailureIsRethrownAndTheRestAreNotStarted) {
+  Runtime runtime;
+  int started = 0;
+  auto task = [&]() -> Task<std::vector<int>> {
+    std::vector<int> items{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    co_return co_await map(
+        [&](int i) -> Task<int> {
+          ++started;
+          co_await sleep_for(1ms);
+          if (i == 2) throw std::runtime_error("item 2");
+          co_return i;
+        },
+        items, 2);
+  };
+  EXPECT_THROW(runtime.block_on(task()), std::runtime_error);
+  EXPECT_LT(started, 10);
+}
+
+TEST(Map, EmptyInputGivesEmptyOutput) {
+  Runtime runtime;
+  auto task = []() -> Task<std::vector<int>> {
+    co_return co_await map([](int x) { return x; }, std::vector<int>(), 4);
+  };
+  EXPECT_TRUE(runtime.block_on(task()).empty());
+}
+
+TEST(Map, ZeroConcurrencyIsAnError) {
+  Runtime runtime;
+  auto task = []() -> Task<std::vector<int>> {
+    co_return co_await map([](int x) { return x; }, std::vector<int>(3), 0);
+  };
+  EXPECT_THROW(runtime.block_on(task()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace asyncrt

@@ -1,0 +1,216 @@
+// Test that the header is self-contained.
+#include <asyncrt/runtime.hpp>
+
+#include <asyncrt/offload.hpp>
+#include <asyncrt/time.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <stdexcept>
+#include <string>
+
+#include "support/busy.hpp"
+
+namespace asyncrt {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Quiet reporters so tests can count without printing.
+RuntimeOptions counting_options(std::atomic<int>& failures, std::string* last_failed = nullptr) {
+  RuntimeOptions options;
+  options.on_task_failure = [&failures, last_failed](std::string_view name, std::exception_ptr) {
+    if (last_failed) *last_failed = std::string(name);
+    ++failures;
+  };
+  return options;
+}
+
+Task<int> forty_two() { co_return 42; }
+
+Task<int> throws_logic_error() {
+  co_await sleep_for(1ms);
+  throw std::logic_error("broken on purpose");
+}
+
+TEST(Runtime, BlockOnReturnsTheTaskValue) {
+  Runtime runtime;
+  EXPECT_EQ(runtime.block_on(forty_two()), 42);
+}
+
+TEST(Runtime, BlockOnRethrowsTheTaskException) {
+  Runtime runtime;
+  EXPECT_THROW(runtime.block_on(throws_logic_error()), std::logic_error);
+}
+
+TEST(Runtime, TasksRunOnTheLoopThreadOnly) {
+  Runtime runtime;
+  auto where = [&]() -> Task<std::thread::id> {
+    co_await sleep_for(1ms);
+    co_return std::this_thread::get_id();
+  };
+  EXPECT_EQ(runtime.block_on(where()), runtime.loop_thread_id());
+  EXPECT_NE(runtime.loop_thread_id(), std::this_thread::get_id());
+}
+
+TEST(Runtime, BlockOnOnTheLoopThreadIsRefused) {
+  Runtime runtime;
+  auto nested = [&]() -> Task<int> { co_return runtime.block_on(forty_two()); };
+  EXPECT_THROW(runtime.block_on(nested()), std::logic_error);
+}
+
+TEST(Runtime, CurrentIsTheRuntimeOfTheLoopThread) {
+  Runtime runtime;
+  auto current = []() -> Task<Runtime*> { co_return &Runtime::current(); };
+  EXPECT_EQ(runtime.block_on(current()), &runtime);
+  EXPECT_EQ(Runtime::try_current(), nullptr);
+  EXPECT_THROW(Runtime::current(), std::logic_error);
+}
+
+TEST(Runtime, SpawnedTaskRunsDetachedOnTheLoop) {
+  Runtime runtime;
+  std::promise<std::thread::id> ran_on;
+  auto task = [&]() -> Task<void> {
+    co_await sleep_for(1ms);
+    ran_on.set_value(std::this_thread::get_id());
+  };
+  runtime.spawn(task(), "detached");
+  EXPECT_EQ(ran_on.get_future().get(), runtime.loop_thread_id());
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+}
+
+TEST(Runtime, FailedDetachedTaskIsReportedWithItsName) {
+  std::promise<std::string> reported;
+  RuntimeOptions options;
+  options.on_task_failure = [&](std::string_view name, std::exception_ptr error) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      reported.set_value(std::string(name) + ": " + e.what());
+    }
+  };
+  Runtime runtime(options);
+  runtime.spawn([]() -> Task<void> { co_await throws_logic_error(); }(), "doomed");
+  EXPECT_EQ(reported.get_future().get(), "doomed: broken on purpose");
+  runtime.shutdown();
+  EXPECT_EQ(runtime.failed_tasks(), 1u);
+  EXPECT_EQ(runtime.exit_status(), 1);
+}
+
+TEST(RuntimeDeathTest, UncheckedFailureMakesTheExitStatusNonZero) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        Runtime runtime;
+        runtime.spawn([]() -> Task<void> { co_await throws_logic_error(); }(), "doomed");
+        std::this_thread::sleep_for(200ms);  // let it fail before shutdown would cancel it
+      },
+      ::testing::ExitedWithCode(1), "task 'doomed' failed: broken on purpose");
+}
+
+TEST(Runtime, HandlerThatThrowsOnTheLoopIsReportedAndTheLoopGoesOn) {
+  std::atomic<int> failures{0};
+  Runtime runtime(counting_options(failures));
+  boost::asio::post(runtime.loop(), [] { throw std::runtime_error("raw handler"); });
+  EXPECT_EQ(runtime.block_on(forty_two()), 42);
+  runtime.shutdown();
+  EXPECT_EQ(failures, 1);
+  EXPECT_EQ(runtime.failed_tasks(), 1u);
+}
+
+TEST(Runtime, CpuPoolHasTheConfiguredNumberOfThreads) {
+  Runtime runtime({.cpu_threads = 3});
+  EXPECT_EQ(runtime.cpu_threads(), 3u);
+  // Three jobs that each wait for all three to be running at once: only three threads can.
+  std::atomic<int> running{0};
+  auto job = [&] {
+    ++running;
+    const auto deadline = Clock::now() + 10s;
+    while (running.load() < 3 && Clock::now() < deadline) std::this_thread::yield();
+    return running.load();
+  };
+  std::vector<std::future<int>> seen;
+  for (int i = 0; i < 3; ++i) {
+    seen.push_back(offload(runtime.cpu_executor(), job, boost::asio::use_future));
+  }
+  for (auto& s : seen) EXPECT_EQ(s.get(), 3);
+}
+
+TEST(Runtime, ShutdownCancelsSleepingTasksAndReturnsPromptly) {
+  Runtime runtime;
+  std::atomic<int> aborted{0};
+  auto sleeper = [&]() -> Task<void> {
+    try {
+      co_await sleep_for(1h);
+    } catch (const boost::system::system_error& e) {
+      if (e.code() == boost::asio::error::operation_aborted) ++aborted;
+    }
+  };
+  for (int i = 0; i < 10; ++i) runtime.spawn(sleeper(), "sleeper");
+  std::this_thread::sleep_for(20ms);
+  const auto start = Clock::now();
+  runtime.shutdown();
+  EXPECT_LT(Clock::now() - start, 900ms);  // well under the 1 s grace: nothing waited it out
+  EXPECT_EQ(aborted, 10);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+  EXPECT_EQ(runtime.completed_tasks(), 10u);  // they caught the cancellation and returned
+}
+
+TEST(Runtime, ShutdownWithWorkInEveryPoolReturnsWithinABound) {
+  std::atomic<int> failures{0};
+  RuntimeOptions options = counting_options(failures);
+  options.cpu_threads = 1;
+  options.blocking_threads = 1;
+  Runtime runtime(options);
+  auto cpu_and_blocking = []() -> Task<void> {
+    co_await offload([] { testing::busy_for(50ms); });
+    co_await offload_blocking([] { std::this_thread::sleep_for(50ms); });
+  };
+  for (int i = 0; i < 20; ++i) runtime.spawn(cpu_and_blocking(), "worker");
+  std::this_thread::sleep_for(10ms);
+  const auto start = Clock::now();
+  runtime.shutdown();
+  EXPECT_LT(Clock::now() - start, 5s);
+  // Every task is accounted for: finished before shutdown, or cancelled by it; none failed.
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+  EXPECT_EQ(runtime.completed_tasks() + runtime.cancelled_tasks(), 20u);
+  EXPECT_GT(runtime.cancelled_tasks(), 0u);
+}
+
+TEST(Runtime, ShutdownAbandonsATaskThatIgnoresCancellationAfterTheGrace) {
+  RuntimeOptions options;
+  options.shutdown_grace = 100ms;
+  Runtime runtime(options);
+  auto stubborn = []() -> Task<void> {
+    co_await boost::asio::this_coro::throw_if_cancelled(false);
+    for (;;) {
+      try {
+        co_await sleep_for(10ms);
+      } catch (const boost::system::system_error&) {
+        // ignores cancellation and sleeps again
+      }
+    }
+  };
+  runtime.spawn(stubborn(), "stubborn");
+  const auto start = Clock::now();
+  runtime.shutdown();
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+}
+
+TEST(Runtime, ShutdownIsIdempotent) {
+  Runtime runtime;
+  runtime.shutdown();
+  runtime.shutdown();
+}
+
+}  // namespace
+}  // namespace asyncrt

@@ -1,0 +1,86 @@
+// Test that the header is self-contained.
+#include <asyncrt/time.hpp>
+
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/when_all.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <stdexcept>
+
+namespace asyncrt {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+TEST(SleepFor, TenSleepsOfOneHundredMsOverlapOnOneThread) {
+  Runtime runtime;
+  auto ten = []() -> Task<void> {
+    std::vector<Task<void>> sleeps;
+    for (int i = 0; i < 10; ++i) sleeps.push_back(sleep_for(100ms));
+    co_await when_all(std::move(sleeps));
+  };
+  const auto start = Clock::now();
+  runtime.block_on(ten());
+  const auto took = Clock::now() - start;
+  EXPECT_GE(took, 100ms);
+  EXPECT_LT(took, 900ms);  // serially they would take 1 s
+}
+
+TEST(SleepFor, ResumesOnTheLoop) {
+  Runtime runtime;
+  auto task = []() -> Task<std::thread::id> {
+    co_await sleep_for(5ms);
+    co_return std::this_thread::get_id();
+  };
+  EXPECT_EQ(runtime.block_on(task()), runtime.loop_thread_id());
+}
+
+TEST(WithTimeout, ReturnsTheValueWhenInTime) {
+  Runtime runtime;
+  auto quick = []() -> Task<int> {
+    co_await sleep_for(1ms);
+    co_return 7;
+  };
+  auto task = [&]() -> Task<int> { co_return co_await with_timeout(quick(), 5s); };
+  EXPECT_EQ(runtime.block_on(task()), 7);
+}
+
+TEST(WithTimeout, ThrowsAClearErrorAndCancelsTheTask) {
+  Runtime runtime;
+  std::atomic<bool> cancelled{false};
+  auto slow = [&]() -> Task<void> {
+    try {
+      co_await sleep_for(10s);
+    } catch (const boost::system::system_error& e) {
+      cancelled = e.code() == boost::asio::error::operation_aborted;
+      throw;
+    }
+  };
+  auto task = [&]() -> Task<void> { co_await with_timeout(slow(), 20ms, "the slow task"); };
+  const auto start = Clock::now();
+  try {
+    runtime.block_on(task());
+    FAIL() << "expected a timeout";
+  } catch (const TimeoutError& e) {
+    EXPECT_STREQ(e.what(), "asyncrt: the slow task timed out after 20 ms");
+    EXPECT_EQ(e.limit(), 20ms);
+  }
+  EXPECT_TRUE(cancelled);
+  EXPECT_LT(Clock::now() - start, 5s);
+}
+
+TEST(WithTimeout, AFailingTaskRethrowsItsOwnError) {
+  Runtime runtime;
+  auto failing = []() -> Task<int> {
+    co_await sleep_for(1ms);
+    throw std::invalid_argument("bad");
+  };
+  auto task = [&]() -> Task<int> { co_return co_await with_timeout(failing(), 5s); };
+  EXPECT_THROW(runtime.block_on(task()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace asyncrt
