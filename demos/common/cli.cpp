@@ -1,13 +1,13 @@
 #include "common/cli.hpp"
 
-#include <boost/program_options/errors.hpp>
-#include <fmt/core.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <limits>
 #include <thread>
+
+#include <boost/program_options/errors.hpp>
+#include <fmt/core.h>
 
 namespace asyncrt::demo {
 
@@ -16,8 +16,8 @@ std::uint64_t parse_u64(std::string_view option, std::string_view text) {
   const char* first = text.data();
   const char* last = text.data() + text.size();
   const auto [end, error] = std::from_chars(first, last, value);
-  const bool all_digits =
-      !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool all_digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                       [](char c) { return c >= '0' && c <= '9'; });
   if (error == std::errc::result_out_of_range && all_digits) {
     throw UsageError(fmt::format("{}: '{}' is larger than {}", option, text,
                                  std::numeric_limits<std::uint64_t>::max()));
@@ -39,8 +39,7 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
                                  min, max, text));
   }
   if (value < min || value > max) {
-    throw UsageError(
-        fmt::format("{} must be between {} and {} (got {})", option, min, max, value));
+    throw UsageError(fmt::format("{} must be between {} and {} (got {})", option, min, max, value));
   }
   return static_cast<std::size_t>(value);
 }
@@ -60,6 +59,8 @@ int guarded_main(std::string_view program, const std::function<int()>& body) {
   }
 }
 
-std::size_t default_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
+std::size_t default_workers() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 }  // namespace asyncrt::demo

@@ -1,8 +1,8 @@
 #include "common/number_list.hpp"
 
-#include "common/cli.hpp"
-
 #include <fmt/core.h>
+
+#include "common/cli.hpp"
 
 namespace asyncrt::demo {
 namespace {
@@ -24,7 +24,8 @@ std::vector<std::uint64_t> parse_number_list(std::string_view option, std::strin
   std::size_t position = 1;
   for (std::size_t start = 0;; ++position) {
     const auto comma = text.find(',', start);
-    const auto item = trim(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    const auto item =
+        trim(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
     if (item.empty()) {
       throw UsageError(fmt::format("{}: item {} of the list is empty", option, position));
     }

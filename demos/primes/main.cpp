@@ -5,17 +5,17 @@
 // (parallelism), and in worker processes (parallelism with isolation). The table shows that
 // only more cores make CPU-bound work faster.
 
+#include <csignal>
+#include <iostream>
+
+#include <boost/program_options.hpp>
+#include <fmt/core.h>
+
 #include "common/cli.hpp"
 #include "common/number_list.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
 #include "primes/worker.hpp"
-
-#include <boost/program_options.hpp>
-#include <fmt/core.h>
-
-#include <csignal>
-#include <iostream>
 
 namespace po = boost::program_options;
 using namespace asyncrt;
@@ -32,8 +32,8 @@ std::vector<Mode> parse_modes(const std::string& name) {
   if (name == "all") return {Mode::serial, Mode::loop, Mode::threads, Mode::processes};
   const auto mode = parse_mode(name);
   if (!mode) {
-    throw demo::UsageError(fmt::format(
-        "--mode must be serial, loop, threads, processes or all (got '{}')", name));
+    throw demo::UsageError(
+        fmt::format("--mode must be serial, loop, threads, processes or all (got '{}')", name));
   }
   // Serial always runs first: it is the baseline of every speedup.
   if (*mode == Mode::serial) return {Mode::serial};
@@ -42,18 +42,17 @@ std::vector<Mode> parse_modes(const std::string& name) {
 
 int run(int argc, char** argv) {
   po::options_description visible("Options");
-  visible.add_options()
-      ("help,h", "show this help")
-      ("numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
-       "comma-separated unsigned 64-bit integers to check")
-      ("mode", po::value<std::string>()->default_value("all"),
-       "serial | loop | threads | processes | all (serial always runs, as the baseline)")
-      ("workers", po::value<std::string>(), "threads or processes to use (default: one per core)")
-      ("algorithm", po::value<std::string>()->default_value("trial"),
-       "trial (the lesson's odd trial division) | miller-rabin")
-      ("stall-ms", po::value<std::string>()->default_value("10"),
-       "loop mode: report checks that hold the event loop longer than this")
-      ("json", "print one JSON object instead of the table");
+  visible.add_options()("help,h", "show this help")(
+      "numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
+      "comma-separated unsigned 64-bit integers to check")(
+      "mode", po::value<std::string>()->default_value("all"),
+      "serial | loop | threads | processes | all (serial always runs, as the baseline)")(
+      "workers", po::value<std::string>(), "threads or processes to use (default: one per core)")(
+      "algorithm", po::value<std::string>()->default_value("trial"),
+      "trial (the lesson's odd trial division) | miller-rabin")(
+      "stall-ms", po::value<std::string>()->default_value("10"),
+      "loop mode: report checks that hold the event loop longer than this")(
+      "json", "print one JSON object instead of the table");
   po::options_description hidden;
   hidden.add_options()("worker", "run as a worker process (used by --mode processes)")(
       "stray", po::value<std::vector<std::string>>(), "arguments that are not options");
@@ -99,15 +98,10 @@ int run(int argc, char** argv) {
 
   std::vector<ModeRun> runs;
   for (Mode mode : modes) {
-    switch (mode) {
-      case Mode::serial: runs.push_back(run_serial(job)); break;
-      case Mode::loop: runs.push_back(run_loop(job)); break;
-      case Mode::threads: runs.push_back(run_threads(job)); break;
-      case Mode::processes: runs.push_back(run_processes(job)); break;
-    }
+    runs.push_back(run_mode(mode, job));
     if (runs.back().prime != runs.front().prime) {
-      throw std::runtime_error(fmt::format("the {} mode disagrees with the serial results",
-                                           mode_name(mode)));
+      throw std::runtime_error(
+          fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));
     }
   }
   if (options.count("json")) {

@@ -1,8 +1,6 @@
 #pragma once
 // The four ways the demo checks the same numbers: serial, on the loop, on threads, in processes.
 
-#include "primes/primality.hpp"
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +8,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "primes/primality.hpp"
 
 namespace asyncrt::primes {
 
@@ -32,7 +32,7 @@ struct ModeRun {
   std::size_t workers = 1;
   double seconds = 0;
   std::vector<bool> prime{};
-  /// loop: the checks the stall detector caught holding the event loop.
+  /// loop: the checks the stall detector caught holding the event loop ("check #2 (97)").
   std::vector<std::string> stalled_tasks{};
   /// processes: the pid of the worker process that checked each number.
   std::vector<long> checked_by{};
@@ -48,5 +48,8 @@ ModeRun run_threads(const Job& job);
 /// Every check sent to one of job.workers worker processes (this same executable), over
 /// pipes, as Python's ProcessPoolExecutor does (worker_processes.cpp).
 ModeRun run_processes(const Job& job);
+
+/// Runs `mode` (one of the four above).
+ModeRun run_mode(Mode mode, const Job& job);
 
 }  // namespace asyncrt::primes

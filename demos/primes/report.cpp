@@ -1,10 +1,10 @@
 #include "primes/report.hpp"
 
-#include <fmt/core.h>
-#include <fmt/ranges.h>
-
 #include <algorithm>
 #include <map>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
 
 namespace asyncrt::primes {
 namespace {
@@ -18,9 +18,10 @@ std::string what_it_showed(const ModeRun& run, const Job& job) {
     case Mode::serial:
       return "one thread, one number after another";
     case Mode::loop:
-      return fmt::format("stall detector: {} of {} checks held the loop over {} ms",
-                         run.stalled_tasks.size(), job.numbers.size(),
-                         std::chrono::duration_cast<std::chrono::milliseconds>(job.stall_threshold).count());
+      return fmt::format(
+          "stall detector: {} of {} checks held the loop over {} ms", run.stalled_tasks.size(),
+          job.numbers.size(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(job.stall_threshold).count());
     case Mode::threads:
       return fmt::format("{} threads of the CPU pool", run.workers);
     case Mode::processes: {
@@ -41,8 +42,8 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     fmt::print("{} is prime: {}\n", numbers[i], static_cast<bool>(serial.prime[i]));
   }
-  fmt::print("\n{:<10} {:>7} {:>11} {:>8} {:>10}   {}\n", "mode", "workers", "wall time",
-             "speedup", "efficiency", "what it shows");
+  fmt::print("\n{:<10} {:>7} {:>11} {:>8} {:>10}   {}\n", "mode", "workers", "wall time", "speedup",
+             "efficiency", "what it shows");
   for (const ModeRun& run : runs) {
     const double s = speedup(run, serial);
     fmt::print("{:<10} {:>7} {:>8.1f} ms {:>7.2f}x {:>9.0f}%   {}\n", mode_name(run.mode),
@@ -52,7 +53,8 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   for (const ModeRun& run : runs) {
     if (run.mode != Mode::processes) continue;
     std::map<long, std::vector<std::uint64_t>> by_pid;
-    for (std::size_t i = 0; i < numbers.size(); ++i) by_pid[run.checked_by[i]].push_back(numbers[i]);
+    for (std::size_t i = 0; i < numbers.size(); ++i)
+      by_pid[run.checked_by[i]].push_back(numbers[i]);
     fmt::print("\n");
     for (const auto& [pid, checked] : by_pid) {
       fmt::print("worker process {} checked {}\n", pid, fmt::join(checked, ", "));
@@ -71,12 +73,15 @@ void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const ModeRun& run = runs[r];
     const double s = speedup(run, serial);
-    fmt::print("{}{{\"mode\":\"{}\",\"workers\":{},\"seconds\":{:.6f},\"speedup\":{:.4f},"
-               "\"efficiency\":{:.4f}",
-               r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
-               s / static_cast<double>(run.workers));
+    fmt::print(
+        "{}{{\"mode\":\"{}\",\"workers\":{},\"seconds\":{:.6f},\"speedup\":{:.4f},"
+        "\"efficiency\":{:.4f}",
+        r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
+        s / static_cast<double>(run.workers));
     if (run.mode == Mode::loop) fmt::print(",\"stalls\":{}", run.stalled_tasks.size());
-    if (run.mode == Mode::processes) fmt::print(",\"pids\":[{}]", fmt::join(run.checked_by, ","));
+    if (run.mode == Mode::processes) {
+      fmt::print(",\"checked_by\":[{}]", fmt::join(run.checked_by, ","));
+    }
     fmt::print("}}");
   }
   fmt::print("]}}\n");

@@ -1,10 +1,10 @@
 #pragma once
 // How the primes demo shows its results: a table for people, one JSON object for programs.
 
-#include "primes/modes.hpp"
-
 #include <cstdint>
 #include <vector>
+
+#include "primes/modes.hpp"
 
 namespace asyncrt::primes {
 
@@ -14,7 +14,9 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
                 const Job& job);
 
 /// {"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,"seconds":...,
-/// "speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every speedup.
+/// "speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every speedup. The
+/// loop run adds "stalls" (checks caught holding the loop), the processes run "checked_by"
+/// (the pid of the worker that checked each number, in input order).
 void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs);
 
 }  // namespace asyncrt::primes

@@ -5,10 +5,11 @@
 // coroutines take the next number from a shared index (they all run on the loop thread, so no
 // lock is needed), write it, and wait for the answer without blocking the loop.
 
-#include "primes/modes.hpp"
-#include "primes/worker.hpp"
-
-#include <asyncrt/asyncrt.hpp>
+#include <fcntl.h>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
 
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
@@ -20,12 +21,10 @@
 #include <boost/process/io.hpp>
 #include <fmt/core.h>
 
-#include <fcntl.h>
+#include <asyncrt/asyncrt.hpp>
 
-#include <filesystem>
-#include <iostream>
-#include <sstream>
-#include <stdexcept>
+#include "primes/modes.hpp"
+#include "primes/worker.hpp"
 
 namespace asyncrt::primes {
 namespace {
@@ -62,8 +61,8 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
   close_on_exec(to_worker);
   close_on_exec(from_worker);
   bp::child worker(executable.string(), "--worker", "--algorithm",
-                   std::string(algorithm_name(work.job.algorithm)), bp::std_in < to_worker,
-                   bp::std_out > from_worker);
+                   std::string(algorithm_name(work.job.algorithm)),
+                   bp::std_in<to_worker, bp::std_out> from_worker);
   const long pid = worker.id();
   asio::streambuf replies;
 
@@ -80,8 +79,7 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
       lost = true;
     }
     if (lost) {
-      throw std::runtime_error(
-          fmt::format("worker process {} stopped while checking {}", pid, n));
+      throw std::runtime_error(fmt::format("worker process {} stopped while checking {}", pid, n));
     }
     const std::string reply = read_line(replies, length);
     std::istringstream fields(reply);

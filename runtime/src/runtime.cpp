@@ -1,21 +1,23 @@
-#include <asyncrt/runtime.hpp>
-
-#include <boost/asio/error.hpp>
-#include <boost/system/system_error.hpp>
-#include <fmt/core.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <vector>
 
+#include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
+#include <fmt/core.h>
+
+#include <asyncrt/runtime.hpp>
+
 namespace asyncrt {
 namespace {
 
 thread_local Runtime* current_runtime = nullptr;
 
-std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
+std::size_t cores() {
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 std::string describe(std::exception_ptr error) {
   try {
@@ -155,13 +157,14 @@ void Runtime::shutdown() {
     }
   }
   if (stuck > 0) {
-    fmt::print(stderr,
-               "asyncrt: shutdown: {} task(s) did not finish within {} ms of being cancelled; "
-               "abandoning them\n",
-               stuck,
-               std::chrono::duration_cast<std::chrono::milliseconds>(options_.shutdown_grace)
-                   .count());
+    fmt::print(
+        stderr,
+        "asyncrt: shutdown: {} task(s) did not finish within {} ms of being cancelled; "
+        "abandoning them\n",
+        stuck,
+        std::chrono::duration_cast<std::chrono::milliseconds>(options_.shutdown_grace).count());
   }
+  loop_stopped_ = true;
   loop_work_.reset();
   loop_.stop();
   loop_thread_.join();
@@ -171,7 +174,9 @@ void Runtime::shutdown() {
   blocking_pool_.join();
 }
 
-Runtime* Runtime::try_current() noexcept { return current_runtime; }
+Runtime* Runtime::try_current() noexcept {
+  return current_runtime;
+}
 
 Runtime& Runtime::current() {
   if (!current_runtime) {

@@ -1,6 +1,6 @@
-#include <asyncrt/time.hpp>
-
 #include <fmt/core.h>
+
+#include <asyncrt/time.hpp>
 
 namespace asyncrt {
 

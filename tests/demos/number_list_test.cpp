@@ -1,11 +1,11 @@
 // Test that the header is self-contained.
 #include "common/number_list.hpp"
 
-#include "common/cli.hpp"
+#include <limits>
 
 #include <gtest/gtest.h>
 
-#include <limits>
+#include "common/cli.hpp"
 
 namespace asyncrt::demo {
 namespace {

@@ -1,12 +1,12 @@
 // Test that the header is self-contained.
 #include "primes/primality.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cstdint>
 #include <limits>
 #include <random>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace asyncrt::primes {
 namespace {
@@ -58,8 +58,8 @@ TEST(Primality, BothAlgorithmsAgreeWithASieveUpTo200000) {
 }
 
 TEST(Primality, TheLessonsNumbers) {
-  for (std::uint64_t n : {112272535095293ull, 112582705942171ull, 115280095190773ull,
-                          115797848077099ull}) {
+  for (std::uint64_t n :
+       {112272535095293ull, 112582705942171ull, 115280095190773ull, 115797848077099ull}) {
     EXPECT_TRUE(is_prime(n, Algorithm::trial)) << n;
     EXPECT_TRUE(is_prime(n, Algorithm::miller_rabin)) << n;
   }

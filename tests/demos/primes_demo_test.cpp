@@ -1,10 +1,10 @@
 // asyncrt-primes end to end: the real executable, its output and its exit codes.
 
-#include <gtest/gtest.h>
-
 #include <regex>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "support/run_program.hpp"
 
@@ -13,12 +13,14 @@ namespace {
 
 const std::string primes = ASYNCRT_PRIMES_EXE;
 
-ProgramResult primes_with(std::vector<std::string> args) { return run_program(primes, args); }
+ProgramResult primes_with(std::vector<std::string> args) {
+  return run_program(primes, args);
+}
 
 const std::vector<std::string> lesson_answers{
-    "112272535095293 is prime: true",  "112582705942171 is prime: true",
-    "112272535095293 is prime: true",  "115280095190773 is prime: true",
-    "115797848077099 is prime: true",  "1099726899285419 is prime: false"};
+    "112272535095293 is prime: true", "112582705942171 is prime: true",
+    "112272535095293 is prime: true", "115280095190773 is prime: true",
+    "115797848077099 is prime: true", "1099726899285419 is prime: false"};
 
 TEST(PrimesDemo, DefaultRunChecksTheLessonsNumbersInEveryMode) {
   const auto result = primes_with({"--workers", "2"});
@@ -27,8 +29,8 @@ TEST(PrimesDemo, DefaultRunChecksTheLessonsNumbersInEveryMode) {
   ASSERT_GE(lines.size(), lesson_answers.size());
   EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 6), lesson_answers);
   for (const char* mode : {"serial", "loop", "threads", "processes"}) {
-    EXPECT_TRUE(std::regex_search(result.out, std::regex(std::string("\n") + mode +
-                                                        R"( +\d+ +[0-9.]+ ms +[0-9.]+x +\d+%)")))
+    EXPECT_TRUE(std::regex_search(
+        result.out, std::regex(std::string("\n") + mode + R"( +\d+ +[0-9.]+ ms +[0-9.]+x +\d+%)")))
         << mode << " row missing in:\n"
         << result.out;
   }
@@ -36,8 +38,8 @@ TEST(PrimesDemo, DefaultRunChecksTheLessonsNumbersInEveryMode) {
 }
 
 TEST(PrimesDemo, JsonIsOneObjectWithExactNumbersAndEveryRun) {
-  const auto result = primes_with({"--json", "--workers", "2", "--numbers", "18446744073709551557,4,2",
-                                   "--algorithm", "miller-rabin"});
+  const auto result = primes_with({"--json", "--workers", "2", "--numbers",
+                                   "18446744073709551557,4,2", "--algorithm", "miller-rabin"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(lines_of(result.out).size(), 1u);
   EXPECT_EQ(result.out.rfind(R"({"results":[{"n":18446744073709551557,"prime":true},)"
@@ -83,17 +85,16 @@ TEST(PrimesDemo, ProcessesModeNamesItsWorkerPids) {
 
 TEST(PrimesDemo, EveryModeAndAlgorithmAgreesOnEdgeCases) {
   for (const char* algorithm : {"trial", "miller-rabin"}) {
-    const auto result =
-        primes_with({"--numbers", "0,1,2,3,4,97,561,1000000007", "--algorithm", algorithm,
-                     "--workers", "2"});
+    const auto result = primes_with(
+        {"--numbers", "0,1,2,3,4,97,561,1000000007", "--algorithm", algorithm, "--workers", "2"});
     ASSERT_EQ(result.exit_code, 0) << result.err;
     const auto lines = lines_of(result.out);
     ASSERT_GE(lines.size(), 8u);
-    EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 8),
-              (std::vector<std::string>{"0 is prime: false", "1 is prime: false",
-                                        "2 is prime: true", "3 is prime: true", "4 is prime: false",
-                                        "97 is prime: true", "561 is prime: false",
-                                        "1000000007 is prime: true"}));
+    EXPECT_EQ(
+        std::vector<std::string>(lines.begin(), lines.begin() + 8),
+        (std::vector<std::string>{"0 is prime: false", "1 is prime: false", "2 is prime: true",
+                                  "3 is prime: true", "4 is prime: false", "97 is prime: true",
+                                  "561 is prime: false", "1000000007 is prime: true"}));
   }
 }
 
@@ -122,23 +123,23 @@ TEST_P(PrimesDemoBadInput, OneLineOnStderrAndExitStatus2) {
   EXPECT_NE(lines[0].find(GetParam().names), std::string::npos) << lines[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Table, PrimesDemoBadInput,
-    ::testing::Values(BadCommandLine{{"--bogus"}, "--bogus"},
-                      BadCommandLine{{"--numbers"}, "--numbers"},
-                      BadCommandLine{{"--numbers", "abc"}, "--numbers"},
-                      BadCommandLine{{"--numbers=-5"}, "'-5'"},
-                      BadCommandLine{{"--numbers", "18446744073709551616"}, "larger than"},
-                      BadCommandLine{{"--numbers", ""}, "at least one number"},
-                      BadCommandLine{{"--numbers", "7,,11"}, "empty"},
-                      BadCommandLine{{"--workers", "0"}, "--workers"},
-                      BadCommandLine{{"--workers", "100000"}, "--workers"},
-                      BadCommandLine{{"--workers=-1"}, "--workers"},
-                      BadCommandLine{{"--workers", "two"}, "--workers"},
-                      BadCommandLine{{"--mode", "fast"}, "--mode"},
-                      BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
-                      BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
-                      BadCommandLine{{"stray"}, "stray"}));
+INSTANTIATE_TEST_SUITE_P(Table, PrimesDemoBadInput,
+                         ::testing::Values(BadCommandLine{{"--bogus"}, "--bogus"},
+                                           BadCommandLine{{"--numbers"}, "--numbers"},
+                                           BadCommandLine{{"--numbers", "abc"}, "--numbers"},
+                                           BadCommandLine{{"--numbers=-5"}, "'-5'"},
+                                           BadCommandLine{{"--numbers", "18446744073709551616"},
+                                                          "larger than"},
+                                           BadCommandLine{{"--numbers", ""}, "at least one number"},
+                                           BadCommandLine{{"--numbers", "7,,11"}, "empty"},
+                                           BadCommandLine{{"--workers", "0"}, "--workers"},
+                                           BadCommandLine{{"--workers", "100000"}, "--workers"},
+                                           BadCommandLine{{"--workers=-1"}, "--workers"},
+                                           BadCommandLine{{"--workers", "two"}, "--workers"},
+                                           BadCommandLine{{"--mode", "fast"}, "--mode"},
+                                           BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
+                                           BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
+                                           BadCommandLine{{"stray"}, "stray"}));
 
 TEST(PrimesWorker, UnreadableJobIsAnErrorNotACrash) {
   const auto result = run_program(primes, {"--worker"}, "12\nnot-a-number\n");

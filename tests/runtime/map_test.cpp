@@ -1,15 +1,14 @@
 // Test that the header is self-contained.
-#include <asyncrt/map.hpp>
-
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/time.hpp>
-
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <set>
 #include <stdexcept>
 #include <thread>
+
+#include <gtest/gtest.h>
+
+#include <asyncrt/map.hpp>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
 
 namespace asyncrt {
 namespace {

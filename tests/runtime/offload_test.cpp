@@ -1,18 +1,17 @@
 // Test that the header is self-contained.
-#include <asyncrt/offload.hpp>
-
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/time.hpp>
-#include <asyncrt/when_all.hpp>
+#include <atomic>
+#include <stdexcept>
+#include <stop_token>
+#include <thread>
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <stdexcept>
-#include <stop_token>
-#include <thread>
+#include <asyncrt/offload.hpp>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
+#include <asyncrt/when_all.hpp>
 
 #include "support/busy.hpp"
 
@@ -110,7 +109,8 @@ TEST(Offload, BlockingPoolIsSeparateFromTheCpuPool) {
 
 TEST(Offload, WorksWithUseFuture) {
   Runtime runtime;
-  auto future = offload(runtime.cpu_executor(), [] { return 5; }, boost::asio::use_future);
+  auto future = offload(
+      runtime.cpu_executor(), [] { return 5; }, boost::asio::use_future);
   EXPECT_EQ(future.get(), 5);
   auto failing = offload(
       runtime.cpu_executor(), []() -> int { throw std::runtime_error("x"); },
@@ -121,11 +121,12 @@ TEST(Offload, WorksWithUseFuture) {
 TEST(Offload, WorksWithACallback) {
   Runtime runtime;
   std::promise<int> got;
-  offload(runtime.cpu_executor(), [] { return 9; },
-          [&](std::exception_ptr error, int value) {
-            EXPECT_FALSE(error);
-            got.set_value(value);
-          });
+  offload(
+      runtime.cpu_executor(), [] { return 9; },
+      [&](std::exception_ptr error, int value) {
+        EXPECT_FALSE(error);
+        got.set_value(value);
+      });
   EXPECT_EQ(got.get_future().get(), 9);
 }
 
@@ -159,7 +160,9 @@ TEST(Offload, CancellingQueuedWorkAnswersAtOnceAndSkipsIt) {
   release = true;
   EXPECT_TRUE(first.get());  // released by us, not by the deadline
   // One thread takes jobs in order: once a third job has run, the second was reached too.
-  offload(runtime.cpu_executor(), [] {}, boost::asio::use_future).get();
+  offload(
+      runtime.cpu_executor(), [] {}, boost::asio::use_future)
+      .get();
   EXPECT_FALSE(second_ran);
 }
 

@@ -1,19 +1,18 @@
 // Test that the header is self-contained.
-#include <asyncrt/runtime.hpp>
-
-#include <asyncrt/offload.hpp>
-#include <asyncrt/time.hpp>
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <stdexcept>
+#include <string>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <chrono>
-#include <future>
-#include <stdexcept>
-#include <string>
+#include <asyncrt/offload.hpp>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
 
 #include "support/busy.hpp"
 
@@ -33,7 +32,9 @@ RuntimeOptions counting_options(std::atomic<int>& failures, std::string* last_fa
   return options;
 }
 
-Task<int> forty_two() { co_return 42; }
+Task<int> forty_two() {
+  co_return 42;
+}
 
 Task<int> throws_logic_error() {
   co_await sleep_for(1ms);
@@ -210,6 +211,13 @@ TEST(Runtime, ShutdownIsIdempotent) {
   Runtime runtime;
   runtime.shutdown();
   runtime.shutdown();
+}
+
+TEST(Runtime, StartingWorkAfterShutdownIsAnErrorNotAHang) {
+  Runtime runtime;
+  runtime.shutdown();
+  EXPECT_THROW(runtime.block_on(forty_two()), std::logic_error);
+  EXPECT_THROW(runtime.spawn(sleep_for(1ms), "late"), std::logic_error);
 }
 
 }  // namespace

@@ -1,20 +1,19 @@
 // Test that the header is self-contained.
-#include <asyncrt/stall_detector.hpp>
-
-#include <asyncrt/offload.hpp>
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/time.hpp>
-#include <asyncrt/when_all.hpp>
-
-#include <boost/asio/co_spawn.hpp>
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <future>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <gtest/gtest.h>
+
+#include <asyncrt/offload.hpp>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/time.hpp>
+#include <asyncrt/when_all.hpp>
 
 #include "support/busy.hpp"
 
@@ -68,7 +67,7 @@ TEST(StallDetector, NamesTheTaskThatHeldTheLoopAndForHowLong) {
 TEST(StallDetector, StaysQuietForTimersAndOffloadedWork) {
   Watched watched(80ms);  // far above any scheduling hiccup of a busy machine
   auto polite = []() -> Task<void> {
-    co_await sleep_for(150ms);                             // waiting frees the loop
+    co_await sleep_for(150ms);                           // waiting frees the loop
     co_await offload([] { testing::busy_for(150ms); });  // computing off the loop
   };
   watched.runtime->block_on(polite(), "polite");

@@ -1,13 +1,12 @@
 // Test that the header is self-contained.
-#include <asyncrt/time.hpp>
-
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/when_all.hpp>
+#include <atomic>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <stdexcept>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
+#include <asyncrt/when_all.hpp>
 
 namespace asyncrt {
 namespace {

@@ -1,14 +1,13 @@
 // Test that the header is self-contained.
-#include <asyncrt/when_any.hpp>
-
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/time.hpp>
-
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <stdexcept>
 #include <string>
+
+#include <gtest/gtest.h>
+
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/time.hpp>
+#include <asyncrt/when_any.hpp>
 
 namespace asyncrt {
 namespace {

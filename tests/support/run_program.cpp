@@ -1,13 +1,13 @@
 #include "support/run_program.hpp"
 
+#include <future>
+#include <sstream>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/process/args.hpp>
 #include <boost/process/async.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
-
-#include <future>
-#include <sstream>
 
 namespace asyncrt::testing {
 
@@ -17,8 +17,8 @@ ProgramResult run_program(const std::string& executable, const std::vector<std::
   boost::asio::io_context io;
   std::future<std::string> out;
   std::future<std::string> err;
-  bp::child child(executable, bp::args(args), bp::std_in < boost::asio::buffer(input),
-                  bp::std_out > out, bp::std_err > err, io);
+  bp::child child(executable, bp::args(args),
+                  bp::std_in<boost::asio::buffer(input), bp::std_out> out, bp::std_err > err, io);
   io.run();
   child.wait();
   return {child.exit_code(), out.get(), err.get()};

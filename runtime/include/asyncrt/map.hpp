@@ -1,10 +1,6 @@
 #pragma once
 // map: apply a function to every item with at most N in flight; results in input order.
 
-#include <asyncrt/offload.hpp>
-#include <asyncrt/task.hpp>
-#include <asyncrt/when_all.hpp>
-
 #include <atomic>
 #include <cstddef>
 #include <iterator>
@@ -14,6 +10,10 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include <asyncrt/offload.hpp>
+#include <asyncrt/task.hpp>
+#include <asyncrt/when_all.hpp>
 
 namespace asyncrt {
 
@@ -30,13 +30,15 @@ template <typename Fn, typename Item>
 using fn_result_t = std::invoke_result_t<Fn&, const Item&>;
 
 template <typename Fn, typename Item>
-constexpr bool returns_task = requires { typename task_value<fn_result_t<Fn, Item>>::type; };
+constexpr bool returns_task = requires {
+  typename task_value<fn_result_t<Fn, Item>>::type;
+};
 
 /// What map yields per item: the task's value, or the plain function's result.
 template <typename Fn, typename Item>
-using map_value_t = typename std::conditional_t<returns_task<Fn, Item>,
-                                                task_value<fn_result_t<Fn, Item>>,
-                                                std::type_identity<fn_result_t<Fn, Item>>>::type;
+using map_value_t =
+    typename std::conditional_t<returns_task<Fn, Item>, task_value<fn_result_t<Fn, Item>>,
+                                std::type_identity<fn_result_t<Fn, Item>>>::type;
 
 // Shared by map's workers; it lives in map's frame, which outlives them.
 template <typename Fn, typename Item, typename R>
@@ -76,8 +78,9 @@ Task<std::vector<detail::map_value_t<Fn, std::ranges::range_value_t<Items>>>> ma
     Fn fn, Items items, std::size_t max_concurrency) {
   using Item = std::ranges::range_value_t<Items>;
   using R = detail::map_value_t<Fn, Item>;
-  static_assert(!std::is_void_v<R>, "asyncrt::map needs a function that returns a value; "
-                                    "use when_all for work without one");
+  static_assert(!std::is_void_v<R>,
+                "asyncrt::map needs a function that returns a value; "
+                "use when_all for work without one");
   if (max_concurrency == 0) {
     throw std::invalid_argument("asyncrt::map: max_concurrency must be at least 1 (got 0)");
   }

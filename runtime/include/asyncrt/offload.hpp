@@ -6,8 +6,14 @@
 // (use_awaitable, a callback, use_future, deferred, ...), and a completion that is delivered
 // through the handler's associated executor so the caller resumes where it came from.
 
-#include <asyncrt/runtime.hpp>
-#include <asyncrt/task.hpp>
+#include <atomic>
+#include <concepts>
+#include <exception>
+#include <functional>
+#include <stop_token>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -18,14 +24,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <atomic>
-#include <concepts>
-#include <exception>
-#include <functional>
-#include <stop_token>
-#include <type_traits>
-#include <utility>
-#include <variant>
+#include <asyncrt/runtime.hpp>
+#include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
@@ -45,13 +45,13 @@ decltype(auto) invoke_with_stop(Fn& fn, std::stop_token stop) {
 template <typename Fn>
 struct offload_result {};
 template <typename Fn>
-  requires std::is_invocable_v<Fn&, std::stop_token>
+requires std::is_invocable_v<Fn&, std::stop_token>
 struct offload_result<Fn> {
   using type = std::invoke_result_t<Fn&, std::stop_token>;
 };
 template <typename Fn>
-  requires(!std::is_invocable_v<Fn&, std::stop_token> && std::is_invocable_v<Fn&>)
-struct offload_result<Fn> {
+requires(!std::is_invocable_v<Fn&, std::stop_token> &&
+         std::is_invocable_v<Fn&>) struct offload_result<Fn> {
   using type = std::invoke_result_t<Fn&>;
 };
 template <typename Fn>
@@ -196,29 +196,25 @@ struct OffloadInitiation {
 template <typename Where, typename Fn,
           asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
               asio::use_awaitable_t<>>
-  requires asio::execution::executor<Where>
+requires asio::execution::executor<Where>
 auto offload(const Where& where, Fn fn, Token&& token = {}) {
-  return asio::async_initiate<Token, detail::offload_signature_t<Fn>>(
-      detail::OffloadInitiation{}, token, where, std::move(fn));
+  return asio::async_initiate<Token, detail::offload_signature_t<Fn>>(detail::OffloadInitiation{},
+                                                                      token, where, std::move(fn));
 }
 
 /// Runs `fn` on the current Runtime's CPU pool: CPU-bound work off the loop.
-template <typename Fn,
-          asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
-              asio::use_awaitable_t<>>
-  requires(!asio::execution::executor<Fn>)
-auto offload(Fn fn, Token&& token = {}) {
+template <typename Fn, asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
+                           asio::use_awaitable_t<>>
+requires(!asio::execution::executor<Fn>) auto offload(Fn fn, Token&& token = {}) {
   return offload(Runtime::current().cpu_executor(), std::move(fn), std::forward<Token>(token));
 }
 
 /// Runs `fn` on the current Runtime's blocking pool: calls that wait, off the loop and off the
 /// CPU pool's cores.
-template <typename Fn,
-          asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
-              asio::use_awaitable_t<>>
+template <typename Fn, asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
+                           asio::use_awaitable_t<>>
 auto offload_blocking(Fn fn, Token&& token = {}) {
-  return offload(Runtime::current().blocking_executor(), std::move(fn),
-                 std::forward<Token>(token));
+  return offload(Runtime::current().blocking_executor(), std::move(fn), std::forward<Token>(token));
 }
 
 }  // namespace asyncrt

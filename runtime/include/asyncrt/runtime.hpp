@@ -1,20 +1,6 @@
 #pragma once
 // Runtime: the event loop (one thread), the CPU pool and the blocking pool.
 
-#include <asyncrt/detail/watched_executor.hpp>
-#include <asyncrt/stall_detector.hpp>
-#include <asyncrt/task.hpp>
-
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -26,11 +12,26 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <utility>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <asyncrt/detail/watched_executor.hpp>
+#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
@@ -80,6 +81,7 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   /// Starts `task` detached on the loop under `name` (used by failure and stall reports).
+  /// spawn() and block_on() throw std::logic_error once the Runtime has been shut down.
   void spawn(Task<void> task, std::string name);
 
   /// Runs `task` on the loop and waits for it on the calling thread: the bridge from a
@@ -128,9 +130,9 @@ class Runtime {
 
   template <typename T, typename OnDone>
   void start(Task<T> task, std::string name, OnDone on_done);
-  TaskEntry register_task();    // loop thread only
+  TaskEntry register_task();           // loop thread only
   void finish_task(std::uint64_t id);  // loop thread only
-  void cancel_all_tasks();      // loop thread only
+  void cancel_all_tasks();             // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
   void run_loop();
 
@@ -159,30 +161,35 @@ class Runtime {
   std::atomic<std::size_t> failed_tasks_{0};
   std::atomic<bool> failures_observed_{false};
   std::atomic<bool> shut_down_{false};
+  std::atomic<bool> loop_stopped_{false};
 };
 
 // ---------------------------------------------------------------------------------------------
 
 template <typename T, typename OnDone>
 void Runtime::start(Task<T> task, std::string name, OnDone on_done) {
+  if (loop_stopped_) {
+    throw std::logic_error("asyncrt: cannot start task '" + name +
+                           "': the Runtime has been shut down");
+  }
   {
     std::lock_guard lock(live_mutex_);
     ++live_tasks_;
   }
   auto executor = task_executor(std::move(name));
-  asio::dispatch(loop_, [this, executor, task = std::move(task),
-                         on_done = std::move(on_done)]() mutable {
-    const TaskEntry entry = register_task();
-    asio::co_spawn(executor, std::move(task),
-                   asio::bind_cancellation_slot(
-                       entry.signal->slot(),
-                       [this, id = entry.id, on_done = std::move(on_done)](
-                           std::exception_ptr error, auto&&... value) mutable {
-                         finish_task(id);
-                         on_done(std::move(error), std::forward<decltype(value)>(value)...);
-                       }));
-    if (cancelling_) entry.signal->emit(asio::cancellation_type::terminal);
-  });
+  asio::dispatch(
+      loop_, [this, executor, task = std::move(task), on_done = std::move(on_done)]() mutable {
+        const TaskEntry entry = register_task();
+        asio::co_spawn(
+            executor, std::move(task),
+            asio::bind_cancellation_slot(
+                entry.signal->slot(), [this, id = entry.id, on_done = std::move(on_done)](
+                                          std::exception_ptr error, auto&&... value) mutable {
+                  finish_task(id);
+                  on_done(std::move(error), std::forward<decltype(value)>(value)...);
+                }));
+        if (cancelling_) entry.signal->emit(asio::cancellation_type::terminal);
+      });
 }
 
 template <typename T>
@@ -194,14 +201,13 @@ T Runtime::block_on(Task<T> task, std::string name) {
   }
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  start(std::move(task), std::move(name),
-        [promise](std::exception_ptr error, auto&&... value) {
-          if (error) {
-            promise->set_exception(std::move(error));
-          } else {
-            promise->set_value(std::forward<decltype(value)>(value)...);
-          }
-        });
+  start(std::move(task), std::move(name), [promise](std::exception_ptr error, auto&&... value) {
+    if (error) {
+      promise->set_exception(std::move(error));
+    } else {
+      promise->set_value(std::forward<decltype(value)>(value)...);
+    }
+  });
   return future.get();
 }
 

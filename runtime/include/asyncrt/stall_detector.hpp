@@ -1,13 +1,13 @@
 #pragma once
 // StallDetector: names the task whose handler held the event loop too long.
 
-#include <asyncrt/detail/task_label.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <string_view>
+
+#include <asyncrt/detail/task_label.hpp>
 
 namespace asyncrt {
 

@@ -1,18 +1,18 @@
 #pragma once
 // Time: sleep_for (a timer wait, the loop is free meanwhile) and with_timeout.
 
-#include <asyncrt/task.hpp>
-#include <asyncrt/detail/group_result.hpp>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <utility>
 
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include <chrono>
-#include <stdexcept>
-#include <string>
-#include <utility>
+#include <asyncrt/detail/group_result.hpp>
+#include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
@@ -45,8 +45,8 @@ Task<T> with_timeout(Task<T> task, Duration limit, std::string what = "task") {
   // The first of the two to finish wins, success or failure; the other is cancelled and waited
   // for. (Asio's `a || b` would wait for the first *success*, ignoring a failing task.)
   auto [order, error, value, timer_error] =
-      co_await asio::experimental::make_parallel_group(
-          detail::child(executor, std::move(task)), timer.async_wait(asio::deferred))
+      co_await asio::experimental::make_parallel_group(detail::child(executor, std::move(task)),
+                                                       timer.async_wait(asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   (void)timer_error;
   if (order[0] == 1) throw TimeoutError(std::move(what), limit);

@@ -1,17 +1,17 @@
 #pragma once
 // when_all: run several tasks concurrently and wait for all of them.
 
-#include <asyncrt/detail/group_result.hpp>
-#include <asyncrt/task.hpp>
-
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include <array>
 #include <cstddef>
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <asyncrt/detail/group_result.hpp>
+#include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
@@ -35,9 +35,9 @@ auto all_values(std::index_sequence<I...>, Results& results) {
 template <typename... T>
 Task<std::tuple<detail::value_of_t<T>...>> when_all(Task<T>... tasks) {
   auto executor = co_await asio::this_coro::executor;
-  auto results = co_await asio::experimental::make_parallel_group(
-                     detail::child(executor, std::move(tasks))...)
-                     .async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
+  auto results =
+      co_await asio::experimental::make_parallel_group(detail::child(executor, std::move(tasks))...)
+          .async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
   co_return detail::all_values(std::index_sequence_for<T...>{}, results);
 }
 
@@ -57,9 +57,8 @@ Task<std::conditional_t<std::is_void_v<T>, void, std::vector<T>>> when_all(
   auto results = co_await asio::experimental::make_parallel_group(detail::children(executor, tasks))
                      .async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
   const auto& errors = std::get<1>(results);
-  detail::rethrow_first_error(std::get<0>(results), [&](std::size_t i) -> const std::exception_ptr& {
-    return errors[i];
-  });
+  detail::rethrow_first_error(
+      std::get<0>(results), [&](std::size_t i) -> const std::exception_ptr& { return errors[i]; });
   if constexpr (!std::is_void_v<T>) co_return std::move(std::get<2>(results));
 }
 

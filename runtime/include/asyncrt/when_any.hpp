@@ -1,12 +1,6 @@
 #pragma once
 // when_any: run several tasks concurrently, take the first to finish, cancel the rest.
 
-#include <asyncrt/detail/group_result.hpp>
-#include <asyncrt/task.hpp>
-
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +8,12 @@
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+
+#include <asyncrt/detail/group_result.hpp>
+#include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
@@ -42,9 +42,9 @@ Variant first_value(std::index_sequence<I...>, Results& results) {
 template <typename... T>
 Task<std::variant<detail::value_of_t<T>...>> when_any(Task<T>... tasks) {
   auto executor = co_await asio::this_coro::executor;
-  auto results = co_await asio::experimental::make_parallel_group(
-                     detail::child(executor, std::move(tasks))...)
-                     .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+  auto results =
+      co_await asio::experimental::make_parallel_group(detail::child(executor, std::move(tasks))...)
+          .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   co_return detail::first_value<std::variant<detail::value_of_t<T>...>>(
       std::index_sequence_for<T...>{}, results);
 }

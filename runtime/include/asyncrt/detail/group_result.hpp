@@ -2,16 +2,16 @@
 // Helpers shared by when_all and when_any: void tasks as std::monostate, child spawning, and
 // rethrowing the first failure in completion order.
 
-#include <asyncrt/task.hpp>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-
 #include <cstddef>
 #include <exception>
 #include <type_traits>
 #include <variant>
 #include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+
+#include <asyncrt/task.hpp>
 
 namespace asyncrt::detail {
 
@@ -51,7 +51,8 @@ auto children(const Executor& executor, std::vector<Task<T>>& tasks) {
   using Child = decltype(asio::co_spawn(executor, std::move(tasks.front()), asio::deferred));
   std::vector<Child> result;
   result.reserve(tasks.size());
-  for (auto& task : tasks) result.push_back(asio::co_spawn(executor, std::move(task), asio::deferred));
+  for (auto& task : tasks)
+    result.push_back(asio::co_spawn(executor, std::move(task), asio::deferred));
   return result;
 }
 

@@ -1,16 +1,16 @@
 #pragma once
 // WatchedExecutor: an executor adaptor that runs each handler under the stall detector.
 
-#include <asyncrt/detail/task_label.hpp>
-#include <asyncrt/stall_detector.hpp>
+#include <type_traits>
+#include <utility>
 
 #include <boost/asio/execution.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/require.hpp>
 
-#include <type_traits>
-#include <utility>
+#include <asyncrt/detail/task_label.hpp>
+#include <asyncrt/stall_detector.hpp>
 
 namespace asyncrt::detail {
 
@@ -27,20 +27,20 @@ class WatchedExecutor {
       : inner_(std::move(inner)), label_(std::move(label)) {}
 
   template <typename Property>
-    requires asio::can_query<const Inner&, const Property&>::value
-  decltype(auto) query(const Property& property) const noexcept {
+  requires asio::can_query<const Inner&, const Property&>::value decltype(auto) query(
+      const Property& property) const noexcept {
     return asio::query(inner_, property);
   }
 
   template <typename Property>
-    requires asio::can_require<const Inner&, const Property&>::value
-  auto require(const Property& property) const {
+  requires asio::can_require<const Inner&, const Property&>::value auto require(
+      const Property& property) const {
     return rewrap(asio::require(inner_, property));
   }
 
   template <typename Property>
-    requires asio::can_prefer<const Inner&, const Property&>::value
-  auto prefer(const Property& property) const {
+  requires asio::can_prefer<const Inner&, const Property&>::value auto prefer(
+      const Property& property) const {
     return rewrap(asio::prefer(inner_, property));
   }
 

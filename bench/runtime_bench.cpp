@@ -1,0 +1,137 @@
+// The cost of asyncrt's primitives next to the same thing written with raw Asio.
+//
+//   ./build/default/bench/runtime_bench --benchmark_repetitions=5 \
+//       --benchmark_report_aggregates_only=true
+
+#include <atomic>
+#include <thread>
+
+#include <benchmark/benchmark.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <asyncrt/asyncrt.hpp>
+
+namespace asio = boost::asio;
+using asyncrt::Task;
+
+namespace {
+
+constexpr int spawn_batch = 1000;
+
+asio::awaitable<int> trivial() {
+  co_return 1;
+}
+asio::awaitable<void> nothing() {
+  co_return;
+}
+
+// -- await a trivial child task ------------------------------------------------------------
+
+asio::awaitable<void> await_trivial_loop(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(co_await trivial());
+}
+
+void BM_AwaitTrivialTask_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::co_spawn(loop, await_trivial_loop(state), asio::detached);
+  loop.run();
+}
+
+void BM_AwaitTrivialTask_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime({.cpu_threads = 1});
+  runtime.block_on(await_trivial_loop(state));
+}
+
+// -- spawn detached trivial tasks (from another thread) and wait until all have run ----------
+
+void BM_SpawnTrivialTask_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  auto work = asio::make_work_guard(loop);
+  std::thread thread([&] { loop.run(); });
+  std::atomic<int> done{0};
+  auto count = [&]() -> asio::awaitable<void> {
+    done.fetch_add(1, std::memory_order_relaxed);
+    co_return;
+  };
+  for (auto _ : state) {
+    done = 0;
+    for (int i = 0; i < spawn_batch; ++i) asio::co_spawn(loop, count(), asio::detached);
+    while (done.load() < spawn_batch) std::this_thread::yield();
+  }
+  state.SetItemsProcessed(state.iterations() * spawn_batch);
+  work.reset();
+  thread.join();
+}
+
+void BM_SpawnTrivialTask_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime({.cpu_threads = 1});
+  std::size_t target = 0;
+  for (auto _ : state) {
+    target += spawn_batch;
+    for (int i = 0; i < spawn_batch; ++i) runtime.spawn(nothing(), "trivial");
+    while (runtime.completed_tasks() < target) std::this_thread::yield();
+  }
+  state.SetItemsProcessed(state.iterations() * spawn_batch);
+}
+
+// -- offload round trip: loop -> CPU pool -> back on the loop ---------------------------------
+
+asio::awaitable<void> hop_raw_loop(benchmark::State& state, asio::thread_pool& pool) {
+  // post(pool, use_awaitable) runs the completion on the pool, then resumes on the loop.
+  for (auto _ : state) co_await asio::post(pool.get_executor(), asio::use_awaitable);
+}
+
+void BM_OffloadRoundTrip_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::thread_pool pool(1);
+  asio::co_spawn(loop, hop_raw_loop(state, pool), asio::detached);
+  loop.run();
+  pool.join();
+}
+
+asio::awaitable<void> offload_loop(benchmark::State& state) {
+  for (auto _ : state) co_await asyncrt::offload([] {});
+}
+
+void BM_OffloadRoundTrip_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime({.cpu_threads = 1});
+  runtime.block_on(offload_loop(state));
+}
+
+// -- a yield through the loop: what the stall detector's executor adds per handler ------------
+
+asio::awaitable<void> yield_loop(benchmark::State& state) {
+  auto executor = co_await asio::this_coro::executor;
+  for (auto _ : state) co_await asio::post(executor, asio::use_awaitable);
+}
+
+void BM_Yield_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::co_spawn(loop, yield_loop(state), asio::detached);
+  loop.run();
+}
+
+void BM_Yield_Asyncrt(benchmark::State& state) {
+  asyncrt::RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.detect_stalls = state.range(0) != 0;
+  asyncrt::Runtime runtime(options);
+  runtime.block_on(yield_loop(state));
+}
+
+}  // namespace
+
+BENCHMARK(BM_AwaitTrivialTask_RawAsio);
+BENCHMARK(BM_AwaitTrivialTask_Asyncrt)->UseRealTime();
+BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();
+BENCHMARK(BM_SpawnTrivialTask_Asyncrt)->UseRealTime();
+BENCHMARK(BM_OffloadRoundTrip_RawAsio)->UseRealTime();
+BENCHMARK(BM_OffloadRoundTrip_Asyncrt)->UseRealTime();
+BENCHMARK(BM_Yield_RawAsio);
+BENCHMARK(BM_Yield_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
+
+BENCHMARK_MAIN();
