@@ -1,3 +1,5 @@
+#include <asyncrt/runtime.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -7,8 +9,6 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
 #include <fmt/core.h>
-
-#include <asyncrt/runtime.hpp>
 
 namespace asyncrt {
 namespace {

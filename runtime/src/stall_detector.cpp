@@ -1,10 +1,10 @@
+#include <asyncrt/stall_detector.hpp>
+
 #include <cstdio>
 #include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/core.h>
-
-#include <asyncrt/stall_detector.hpp>
 
 namespace asyncrt {
 

@@ -1,6 +1,6 @@
-#include <fmt/core.h>
-
 #include <asyncrt/time.hpp>
+
+#include <fmt/core.h>
 
 namespace asyncrt {
 

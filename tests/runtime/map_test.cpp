@@ -1,4 +1,6 @@
 // Test that the header is self-contained.
+#include <asyncrt/map.hpp>
+
 #include <atomic>
 #include <set>
 #include <stdexcept>
@@ -6,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <asyncrt/map.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
 

@@ -1,4 +1,6 @@
 // Test that the header is self-contained.
+#include <asyncrt/offload.hpp>
+
 #include <atomic>
 #include <stdexcept>
 #include <stop_token>
@@ -8,7 +10,6 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
-#include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
 #include <asyncrt/when_all.hpp>

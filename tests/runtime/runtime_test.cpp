@@ -1,4 +1,6 @@
 // Test that the header is self-contained.
+#include <asyncrt/runtime.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -11,7 +13,6 @@
 #include <gtest/gtest.h>
 
 #include <asyncrt/offload.hpp>
-#include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
 
 #include "support/busy.hpp"

@@ -1,4 +1,6 @@
 // Test that the header is self-contained.
+#include <asyncrt/stall_detector.hpp>
+
 #include <algorithm>
 #include <future>
 #include <mutex>
@@ -11,7 +13,6 @@
 
 #include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
-#include <asyncrt/stall_detector.hpp>
 #include <asyncrt/time.hpp>
 #include <asyncrt/when_all.hpp>
 

@@ -1,11 +1,12 @@
 // Test that the header is self-contained.
+#include <asyncrt/time.hpp>
+
 #include <atomic>
 #include <stdexcept>
 
 #include <gtest/gtest.h>
 
 #include <asyncrt/runtime.hpp>
-#include <asyncrt/time.hpp>
 #include <asyncrt/when_all.hpp>
 
 namespace asyncrt {

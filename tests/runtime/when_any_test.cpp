@@ -1,4 +1,6 @@
 // Test that the header is self-contained.
+#include <asyncrt/when_any.hpp>
+
 #include <atomic>
 #include <stdexcept>
 #include <string>
@@ -7,7 +9,6 @@
 
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
-#include <asyncrt/when_any.hpp>
 
 namespace asyncrt {
 namespace {
