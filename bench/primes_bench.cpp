@@ -1,8 +1,8 @@
 // The lesson's six primes: serial vs the CPU pool, 1 and 2 workers (and more where there are
 // more cores).
 //
-//   ./build/default/bench/primes_bench --benchmark_repetitions=5 \
-//       --benchmark_report_aggregates_only=true
+//   ./build/default/bench/primes_bench --benchmark_repetitions=5
+//       --benchmark_report_aggregates_only=true   (one command line)
 
 #include <thread>
 
