@@ -17,6 +17,8 @@
 #include "primes/report.hpp"
 #include "primes/worker.hpp"
 
+#include <asyncrt/version.hpp>
+
 namespace po = boost::program_options;
 using namespace asyncrt;
 using namespace asyncrt::primes;
@@ -42,7 +44,7 @@ std::vector<Mode> parse_modes(const std::string& name) {
 
 int run(int argc, char** argv) {
   po::options_description visible("Options");
-  visible.add_options()("help,h", "show this help")(
+  visible.add_options()("help,h", "show this help")("version", "print the version")(
       "numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
       "comma-separated unsigned 64-bit integers to check")(
       "mode", po::value<std::string>()->default_value("all"),
@@ -69,6 +71,10 @@ int run(int argc, char** argv) {
                                        options["stray"].as<std::vector<std::string>>().front()));
   }
 
+  if (options.count("version")) {
+    fmt::print("{} {}\n", program, asyncrt::version);
+    return 0;
+  }
   if (options.count("help")) {
     std::cout << "Usage: asyncrt-primes [options]\n\n"
                  "Checks numbers for primality serially, on the event loop, on the CPU pool's\n"

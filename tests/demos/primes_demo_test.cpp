@@ -106,6 +106,12 @@ TEST(PrimesDemo, HelpExplainsTheOptions) {
   }
 }
 
+TEST(PrimesDemo, VersionIsTheProjectVersion) {
+  const auto result = primes_with({"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.out, std::string("asyncrt-primes ") + ASYNCRT_VERSION_STRING + "\n");
+}
+
 struct BadCommandLine {
   std::vector<std::string> args;
   std::string names;  // what the error line must mention

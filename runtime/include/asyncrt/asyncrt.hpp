@@ -1,9 +1,13 @@
 #pragma once
 // The whole public API of asyncrt in one include.
 
+#include <asyncrt/channel.hpp>
+#include <asyncrt/event.hpp>
 #include <asyncrt/map.hpp>
+#include <asyncrt/mutex.hpp>
 #include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
+#include <asyncrt/semaphore.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/time.hpp>

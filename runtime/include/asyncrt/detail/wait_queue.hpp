@@ -1,0 +1,126 @@
+#pragma once
+// WaitQueue: tasks parked on a primitive (semaphore, mutex, event, channel), woken in order.
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/system/error_code.hpp>
+
+#include <utility>
+
+namespace asyncrt::detail {
+
+namespace asio = boost::asio;
+
+/// A FIFO of parked waiters. async_wait() parks the caller; wake_one()/wake_all() complete
+/// waiters with success, cancellation completes one with `operation_aborted`, and destroying
+/// the queue aborts whoever is still parked. Each waiter completes exactly once, always through
+/// a post to its own executor (so a waker never runs the woken task inside itself).
+///
+/// Threads: not thread-safe. Every call, and every cancellation, happens on one thread: the
+/// loop that runs the tasks using the primitive.
+class WaitQueue {
+ public:
+  WaitQueue() = default;
+  WaitQueue(const WaitQueue&) = delete;
+  WaitQueue& operator=(const WaitQueue&) = delete;
+  ~WaitQueue() {
+    while (head_) complete(head_, asio::error::operation_aborted);
+  }
+
+  bool empty() const noexcept { return head_ == nullptr; }
+
+  /// Parks until woken (completes with no error) or cancelled (`operation_aborted`).
+  template <typename Token = asio::use_awaitable_t<>>
+  auto async_wait(Token&& token = {}) {
+    return asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) { park(std::move(handler)); }, token);
+  }
+
+  /// Completes the longest-waiting waiter with success; false when nobody waits.
+  bool wake_one() {
+    if (!head_) return false;
+    complete(head_, {});
+    return true;
+  }
+
+  void wake_all() {
+    while (head_) complete(head_, {});
+  }
+
+ private:
+  struct Waiter {
+    Waiter* next = nullptr;
+    Waiter* prev = nullptr;
+    // Points at the cancellation handler's pointer to this waiter, nulled on completion so a
+    // later cancellation finds nothing to do.
+    Waiter** cancel_link = nullptr;
+    virtual void finish(boost::system::error_code error) = 0;  // completes and deletes itself
+
+   protected:
+    ~Waiter() = default;
+  };
+
+  template <typename Handler>
+  struct WaiterFor final : Waiter {
+    explicit WaiterFor(Handler h)
+        : handler(std::move(h)),
+          home(asio::prefer(asio::get_associated_executor(handler),
+                            asio::execution::outstanding_work.tracked)) {}
+
+    void finish(boost::system::error_code error) override {
+      auto executor = std::move(home);
+      auto done = [handler = std::move(handler), error]() mutable {
+        // Cleared here, never inside the cancellation handler that may have called finish().
+        asio::get_associated_cancellation_slot(handler).clear();
+        std::move(handler)(error);
+      };
+      delete this;
+      asio::post(executor, std::move(done));
+    }
+
+    Handler handler;
+    // Keeps the waiter's executor from running out of work while the waiter is parked.
+    decltype(asio::prefer(asio::get_associated_executor(std::declval<Handler&>()),
+                          asio::execution::outstanding_work.tracked)) home;
+  };
+
+  // Installed in a waiter's cancellation slot; inert once the waiter has completed.
+  struct CancelWaiter {
+    WaitQueue* queue;
+    Waiter* waiter;
+    void operator()(asio::cancellation_type) {
+      if (waiter) queue->complete(waiter, asio::error::operation_aborted);
+    }
+  };
+
+  template <typename Handler>
+  void park(Handler handler) {
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    auto* waiter = new WaiterFor<Handler>(std::move(handler));
+    waiter->prev = tail_;
+    (tail_ ? tail_->next : head_) = waiter;
+    tail_ = waiter;
+    if (slot.is_connected()) {
+      auto& cancel = slot.template emplace<CancelWaiter>(CancelWaiter{this, waiter});
+      waiter->cancel_link = &cancel.waiter;
+    }
+  }
+
+  void complete(Waiter* waiter, boost::system::error_code error) {
+    (waiter->prev ? waiter->prev->next : head_) = waiter->next;
+    (waiter->next ? waiter->next->prev : tail_) = waiter->prev;
+    if (waiter->cancel_link) *waiter->cancel_link = nullptr;
+    waiter->finish(error);
+  }
+
+  Waiter* head_ = nullptr;
+  Waiter* tail_ = nullptr;
+};
+
+}  // namespace asyncrt::detail
