@@ -39,7 +39,7 @@ class WaitQueue {
   template <typename Token = asio::use_awaitable_t<>>
   auto async_wait(Token&& token = {}) {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
-        [this](auto handler) { park(std::move(handler)); }, token);
+        [queue = this](auto handler) { queue->park(std::move(handler)); }, token);
   }
 
   /// Completes the longest-waiting waiter with success; false when nobody waits.
