@@ -1,5 +1,7 @@
 #include "common/cli.hpp"
 
+#include "common/interrupt.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -47,6 +49,9 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
 int guarded_main(std::string_view program, const std::function<int()>& body) {
   try {
     return body();
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "{}: {}\n", program, e.what());
+    return 128 + e.signal();
   } catch (const UsageError& e) {
     fmt::print(stderr, "{}: {}\n", program, e.what());
     return 2;

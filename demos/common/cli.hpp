@@ -27,6 +27,7 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
 
 /// Runs a demo's body and turns what escapes it into the demo's exit status:
 /// UsageError and Boost.Program_options errors print "<program>: <message>" and return 2;
+/// Interrupted prints "<program>: interrupted by ..." and returns 128 + the signal;
 /// any other exception prints "<program>: error: <message>" and returns 1.
 int guarded_main(std::string_view program, const std::function<int()>& body);
 

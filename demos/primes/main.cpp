@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "common/cli.hpp"
+#include "common/interrupt.hpp"
 #include "common/number_list.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
@@ -101,10 +102,22 @@ int run(int argc, char** argv) {
 
   // A worker process that dies must show up as a write error, not kill us with SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
+  // Ctrl-C and SIGTERM stop whichever mode is running. Set up before any thread starts.
+  demo::InterruptWatch interrupts;
+  job.stop = interrupts.token();
+  auto interrupted_in = [&](Mode mode) {
+    return demo::Interrupted(interrupts.signal(), fmt::format("the {} mode", mode_name(mode)));
+  };
 
   std::vector<ModeRun> runs;
   for (Mode mode : modes) {
-    runs.push_back(run_mode(mode, job));
+    try {
+      runs.push_back(run_mode(mode, job));
+    } catch (...) {
+      if (interrupts.signal() != 0) throw interrupted_in(mode);
+      throw;
+    }
+    if (interrupts.signal() != 0) throw interrupted_in(mode);
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(
           fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));

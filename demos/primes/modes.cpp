@@ -4,6 +4,8 @@
 #include <stdexcept>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <fmt/core.h>
 
 #include <asyncrt/asyncrt.hpp>
@@ -19,8 +21,10 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// A check that computes right on the loop: no co_await inside, so it holds the loop until done.
+// A check that computes right on the loop: it takes its turn, then holds the loop until done.
+// Only at the turn can the loop run anything else, a cancellation included.
 Task<bool> check_on_loop(std::uint64_t n, Algorithm algorithm) {
+  co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
   const bool prime = is_prime(n, algorithm);
   co_return prime;
 }
@@ -51,7 +55,10 @@ std::string_view mode_name(Mode mode) {
 ModeRun run_serial(const Job& job) {
   ModeRun run{Mode::serial};
   const auto start = Clock::now();
-  for (std::uint64_t n : job.numbers) run.prime.push_back(is_prime(n, job.algorithm));
+  for (std::uint64_t n : job.numbers) {
+    if (job.stop.stop_requested()) break;
+    run.prime.push_back(is_prime(n, job.algorithm, job.stop));
+  }
   run.seconds = seconds_since(start);
   return run;
 }
@@ -72,6 +79,7 @@ ModeRun run_loop(const Job& job) {
   const auto start = Clock::now();
   {
     Runtime runtime(options);
+    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     std::vector<Task<bool>> checks;
     for (std::size_t i = 0; i < job.numbers.size(); ++i) {
       // Each check is a task of its own name, so the stall detector can say which one it was.
@@ -90,11 +98,13 @@ ModeRun run_threads(const Job& job) {
   ModeRun run{Mode::threads, job.workers};
   const auto start = Clock::now();
   Runtime runtime({.cpu_threads = job.workers});
-  // map() offloads a plain function to the CPU pool and keeps the results in input order.
-  run.prime = runtime.block_on(
-      map([algorithm = job.algorithm](std::uint64_t n) { return is_prime(n, algorithm); },
-          job.numbers, job.workers),
-      "primes on threads");
+  std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
+  // map() offloads a plain function to the CPU pool and keeps the results in input order; the
+  // stop_token lets a check in the middle of a huge number give up when the run is cancelled.
+  auto check = [algorithm = job.algorithm](std::uint64_t n, std::stop_token stop) {
+    return is_prime(n, algorithm, std::move(stop));
+  };
+  run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
   run.seconds = seconds_since(start);
   return run;
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ struct Job {
   Algorithm algorithm = Algorithm::trial;
   std::size_t workers = 1;
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(10);
+  /// Requested on Ctrl-C: every mode stops early (its results are then incomplete).
+  std::stop_token stop{};
 };
 
 /// One mode's run: its answers (in input order), its wall time, and what it showed.

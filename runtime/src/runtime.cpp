@@ -50,6 +50,7 @@ Runtime::Runtime(RuntimeOptions options)
                                                : std::max<std::size_t>(4, 2 * cores())) {
   if (options_.detect_stalls) stall_detector_.emplace(options_.stall_threshold, options_.on_stall);
   loop_thread_ = std::thread([this] { run_loop(); });
+  loop_thread_id_ = loop_thread_.get_id();
 }
 
 Runtime::~Runtime() {
@@ -172,6 +173,11 @@ void Runtime::shutdown() {
   blocking_pool_.stop();
   cpu_pool_.join();
   blocking_pool_.join();
+}
+
+void Runtime::request_stop() {
+  if (stop_requested_.exchange(true)) return;
+  asio::post(loop_, [this] { cancel_all_tasks(); });
 }
 
 Runtime* Runtime::try_current() noexcept {

@@ -1,7 +1,16 @@
 // asyncrt-primes end to end: the real executable, its output and its exit codes.
 
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <thread>
+
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -110,6 +119,36 @@ TEST(PrimesDemo, VersionIsTheProjectVersion) {
   const auto result = primes_with({"--version"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_EQ(result.out, std::string("asyncrt-primes ") + ASYNCRT_VERSION_STRING + "\n");
+}
+
+// Starts the demo on a number that takes seconds, sends `signal` while it runs, and checks that
+// it stops promptly with one line on stderr and exit status 128 + signal.
+void expect_clean_interrupt(int signal, const std::string& name, int status) {
+  namespace bp = boost::process;
+  const auto err_path = std::filesystem::temp_directory_path() /
+                        ("asyncrt-primes-interrupt-" + std::to_string(::getpid()) + ".err");
+  bp::child demo(primes, "--numbers", "18446744073709551557", "--workers", "1",
+                 bp::std_out > bp::null, bp::std_err > err_path.string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(demo.id(), signal);
+  demo.wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(3));
+  EXPECT_EQ(demo.exit_code(), status);
+  std::ifstream err_file(err_path);
+  const std::string err((std::istreambuf_iterator<char>(err_file)), {});
+  std::filesystem::remove(err_path);
+  const auto lines = lines_of(err);
+  ASSERT_EQ(lines.size(), 1u) << err;
+  EXPECT_EQ(lines[0].rfind("asyncrt-primes: interrupted by " + name, 0), 0u) << lines[0];
+}
+
+TEST(PrimesDemo, CtrlCStopsTheRunWithStatus130) {
+  expect_clean_interrupt(SIGINT, "SIGINT", 130);
+}
+
+TEST(PrimesDemo, SigtermStopsTheRunWithStatus143) {
+  expect_clean_interrupt(SIGTERM, "SIGTERM", 143);
 }
 
 struct BadCommandLine {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <set>
 #include <stdexcept>
+#include <stop_token>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -87,6 +88,24 @@ TEST(Map, FirstFailureIsRethrownAndTheRestAreNotStarted) {
   };
   EXPECT_THROW(runtime.block_on(task()), std::runtime_error);
   EXPECT_LT(started, 10);
+}
+
+TEST(Map, PlainFunctionTakingAStopTokenSeesCancellation) {
+  Runtime runtime;
+  std::atomic<int> saw_stop{0};
+  auto task = [&]() -> Task<std::vector<int>> {
+    std::vector<int> items{1, 2};
+    co_return co_await with_timeout(map(
+                                        [&](int x, std::stop_token stop) {
+                                          while (!stop.stop_requested()) std::this_thread::yield();
+                                          ++saw_stop;
+                                          return x;
+                                        },
+                                        items, 2),
+                                    30ms, "map");
+  };
+  EXPECT_THROW(runtime.block_on(task()), TimeoutError);
+  EXPECT_EQ(saw_stop, 2);
 }
 
 TEST(Map, EmptyInputGivesEmptyOutput) {

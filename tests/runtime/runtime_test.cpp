@@ -208,6 +208,40 @@ TEST(Runtime, ShutdownAbandonsATaskThatIgnoresCancellationAfterTheGrace) {
   EXPECT_EQ(runtime.failed_tasks(), 0u);
 }
 
+TEST(Runtime, RequestStopFromAnotherThreadCancelsRunningAndLaterTasks) {
+  std::atomic<int> failures{0};
+  Runtime runtime(counting_options(failures));
+  std::atomic<bool> job_saw_stop{false};
+  auto task = [&]() -> Task<void> {
+    co_await offload([&](std::stop_token stop) {
+      const auto deadline = Clock::now() + 10s;
+      while (!stop.stop_requested() && Clock::now() < deadline) {
+      }
+      job_saw_stop = stop.stop_requested();
+    });
+  };
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(50ms);
+    runtime.request_stop();
+  });
+  const auto start = Clock::now();
+  try {
+    runtime.block_on(task());
+    ADD_FAILURE() << "expected operation_aborted";
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), boost::asio::error::operation_aborted);
+  }
+  stopper.join();
+  EXPECT_TRUE(job_saw_stop);
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_TRUE(runtime.stop_requested());
+  // A task started after the request is cancelled at its first wait, and counted as such.
+  runtime.spawn(sleep_for(1h), "late sleeper");
+  runtime.shutdown();
+  EXPECT_EQ(runtime.cancelled_tasks(), 1u);
+  EXPECT_EQ(failures, 0);
+}
+
 TEST(Runtime, ShutdownIsIdempotent) {
   Runtime runtime;
   runtime.shutdown();

@@ -7,6 +7,7 @@
 #include <optional>
 #include <ranges>
 #include <stdexcept>
+#include <stop_token>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -26,8 +27,17 @@ struct task_value<Task<T>> {
   using type = T;
 };
 
+// fn(item), or fn(item, stop_token) for a plain function that watches for cancellation.
+template <typename Fn, typename Item, bool = std::is_invocable_v<Fn&, const Item&, std::stop_token>>
+struct fn_result {
+  using type = std::invoke_result_t<Fn&, const Item&>;
+};
 template <typename Fn, typename Item>
-using fn_result_t = std::invoke_result_t<Fn&, const Item&>;
+struct fn_result<Fn, Item, true> {
+  using type = std::invoke_result_t<Fn&, const Item&, std::stop_token>;
+};
+template <typename Fn, typename Item>
+using fn_result_t = typename fn_result<Fn, Item>::type;
 
 template <typename Fn, typename Item>
 constexpr bool returns_task = requires {
@@ -59,7 +69,15 @@ Task<void> map_worker(MapState<Fn, Item, R>& state) {
     if constexpr (returns_task<Fn, Item>) {
       state.results[i].emplace(co_await std::invoke(state.fn, item));
     } else {
-      state.results[i].emplace(co_await offload([&state, &item] { return state.fn(item); }));
+      // On the pool; a function that takes a std::stop_token gets the offload's, so it can
+      // stop early when the map is cancelled.
+      state.results[i].emplace(co_await offload([&state, &item](std::stop_token stop) {
+        if constexpr (std::is_invocable_v<Fn&, const Item&, std::stop_token>) {
+          return state.fn(item, std::move(stop));
+        } else {
+          return state.fn(item);
+        }
+      }));
     }
   }
 }
@@ -70,9 +88,10 @@ Task<void> map_worker(MapState<Fn, Item, R>& state) {
 /// `max_concurrency` calls in flight at once, and returns the results in input order.
 ///
 /// `fn` either returns a Task (it is awaited on the caller's executor, the loop) or is a plain
-/// function (it is offloaded to the current Runtime's CPU pool). The caller resumes on its own
-/// executor. If a call fails, the calls in flight are cancelled, the rest are not started, and
-/// the first failure is rethrown. Throws std::invalid_argument when max_concurrency is 0.
+/// function (it is offloaded to the current Runtime's CPU pool; if it takes a second
+/// parameter, a std::stop_token, it can notice cancellation while it runs). The caller resumes on
+/// its own executor. If a call fails, the calls in flight are cancelled, the rest are not started,
+/// and the first failure is rethrown. Throws std::invalid_argument when max_concurrency is 0.
 template <typename Fn, std::ranges::input_range Items>
 Task<std::vector<detail::map_value_t<Fn, std::ranges::range_value_t<Items>>>> map(
     Fn fn, Items items, std::size_t max_concurrency) {

@@ -93,6 +93,13 @@ class Runtime {
   /// thread. Idempotent.
   void shutdown();
 
+  /// Asks every task to stop, from any thread (a Ctrl-C watcher, say), and returns at once:
+  /// every task running now and every task started later is cancelled on the loop (its current
+  /// `co_await` wakes with `operation_aborted`; offloaded work sees its stop_token). The loop
+  /// keeps running, so block_on() returns, with the task's exception. shutdown() still joins.
+  void request_stop();
+  bool stop_requested() const noexcept { return stop_requested_.load(); }
+
   /// The loop's executor for a task called `name`: code run through it is watched by the
   /// stall detector under that name. co_spawn on it to give a child task its own name.
   asio::any_io_executor task_executor(std::string name);
@@ -103,12 +110,13 @@ class Runtime {
   BlockingExecutor blocking_executor() noexcept { return blocking_pool_.get_executor(); }
 
   std::size_t cpu_threads() const noexcept { return cpu_threads_; }
-  std::thread::id loop_thread_id() const noexcept { return loop_thread_.get_id(); }
+  std::thread::id loop_thread_id() const noexcept { return loop_thread_id_; }
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
 
   /// Detached tasks that finished normally so far.
   std::size_t completed_tasks() const noexcept { return completed_tasks_.load(); }
-  /// Detached tasks that ended because shutdown() cancelled them (not counted as failures).
+  /// Detached tasks that ended because shutdown() or request_stop() cancelled them (not counted
+  /// as failures).
   std::size_t cancelled_tasks() const noexcept { return cancelled_tasks_.load(); }
   /// Detached tasks that failed so far. Reading it marks the failures as handled.
   std::size_t failed_tasks() noexcept;
@@ -147,6 +155,7 @@ class Runtime {
   asio::thread_pool cpu_pool_;
   asio::thread_pool blocking_pool_;
   std::thread loop_thread_;
+  std::thread::id loop_thread_id_;  // set once, before any handler can ask for it
 
   // Live tasks, touched only on the loop thread; the count is for shutdown() on another thread.
   std::unordered_map<std::uint64_t, std::unique_ptr<asio::cancellation_signal>> tasks_;
@@ -162,6 +171,7 @@ class Runtime {
   std::atomic<bool> failures_observed_{false};
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> loop_stopped_{false};
+  std::atomic<bool> stop_requested_{false};
 };
 
 // ---------------------------------------------------------------------------------------------
