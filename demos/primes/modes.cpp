@@ -97,14 +97,16 @@ ModeRun run_loop(const Job& job) {
 ModeRun run_threads(const Job& job) {
   ModeRun run{Mode::threads, job.workers};
   const auto start = Clock::now();
-  Runtime runtime({.cpu_threads = job.workers});
-  std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
-  // map() offloads a plain function to the CPU pool and keeps the results in input order; the
-  // stop_token lets a check in the middle of a huge number give up when the run is cancelled.
-  auto check = [algorithm = job.algorithm](std::uint64_t n, std::stop_token stop) {
-    return is_prime(n, algorithm, std::move(stop));
-  };
-  run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
+  {
+    Runtime runtime({.cpu_threads = job.workers});
+    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
+    // map() offloads a plain function to the CPU pool and keeps the results in input order;
+    // the stop_token lets a check in the middle of a huge number give up when cancelled.
+    auto check = [algorithm = job.algorithm](std::uint64_t n, std::stop_token stop) {
+      return is_prime(n, algorithm, std::move(stop));
+    };
+    run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
+  }  // joins the pools: timed like the other modes
   run.seconds = seconds_since(start);
   return run;
 }

@@ -100,32 +100,24 @@ void Runtime::spawn(Task<void> task, std::string name) {
 Runtime::TaskEntry Runtime::register_task() {
   const std::uint64_t id = next_task_id_++;
   auto& signal = tasks_[id];
-  signal = std::make_unique<asio::cancellation_signal>();
+  signal = std::make_shared<asio::cancellation_signal>();
   return {id, signal.get()};
 }
 
 void Runtime::finish_task(std::uint64_t id) {
   tasks_.erase(id);
   std::lock_guard lock(live_mutex_);
-  --live_tasks_;
-  live_changed_.notify_all();
+  if (--live_tasks_ == 0) live_changed_.notify_all();  // only shutdown() waits, for zero
 }
 
 void Runtime::cancel_all_tasks() {
   cancelling_ = true;
-  // Emitting may finish a task inline, which erases it from tasks_: iterate over a copy of ids.
-  std::vector<std::uint64_t> ids;
-  ids.reserve(tasks_.size());
-  for (const auto& [id, signal] : tasks_) ids.push_back(id);
-  for (auto id : ids) {
-    if (auto it = tasks_.find(id); it != tasks_.end()) {
-      // Hold the signal: the task may finish (and be erased) while the signal is emitting.
-      std::unique_ptr<asio::cancellation_signal> signal = std::move(it->second);
-      it->second = nullptr;
-      signal->emit(asio::cancellation_type::terminal);
-      if (auto again = tasks_.find(id); again != tasks_.end()) again->second = std::move(signal);
-    }
-  }
+  // A task may finish, and leave tasks_, while its signal emits: emit from a snapshot that
+  // keeps every signal alive.
+  std::vector<std::shared_ptr<asio::cancellation_signal>> signals;
+  signals.reserve(tasks_.size());
+  for (const auto& [id, signal] : tasks_) signals.push_back(signal);
+  for (const auto& signal : signals) signal->emit(asio::cancellation_type::terminal);
 }
 
 void Runtime::report_failure(std::string_view name, std::exception_ptr error) {

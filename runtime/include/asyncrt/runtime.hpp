@@ -158,7 +158,7 @@ class Runtime {
   std::thread::id loop_thread_id_;  // set once, before any handler can ask for it
 
   // Live tasks, touched only on the loop thread; the count is for shutdown() on another thread.
-  std::unordered_map<std::uint64_t, std::unique_ptr<asio::cancellation_signal>> tasks_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<asio::cancellation_signal>> tasks_;
   std::uint64_t next_task_id_ = 0;
   bool cancelling_ = false;
   std::size_t live_tasks_ = 0;  // guarded by live_mutex_

@@ -35,7 +35,6 @@ class TaskLabelRef {
   ~TaskLabelRef() { release(); }
 
   const TaskLabel& operator*() const noexcept { return *label_; }
-  const TaskLabel* operator->() const noexcept { return label_; }
   friend bool operator==(const TaskLabelRef& a, const TaskLabelRef& b) noexcept {
     return a.label_ == b.label_;
   }

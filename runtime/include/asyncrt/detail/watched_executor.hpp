@@ -55,8 +55,6 @@ class WatchedExecutor {
     return a.inner_ == b.inner_ && a.label_ == b.label_;
   }
 
-  const Inner& inner() const noexcept { return inner_; }
-
  private:
   template <typename Other>
   WatchedExecutor<std::decay_t<Other>> rewrap(Other&& other) const {
