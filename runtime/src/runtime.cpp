@@ -10,6 +10,8 @@
 #include <boost/system/system_error.hpp>
 #include <fmt/core.h>
 
+#include <asyncrt/trace.hpp>
+
 namespace asyncrt {
 namespace {
 
@@ -67,6 +69,7 @@ Runtime::~Runtime() {
 
 void Runtime::run_loop() {
   current_runtime = this;
+  trace::name_this_thread("loop");
   // A handler that throws must not take the loop down with it: report it and keep serving.
   for (;;) {
     try {
@@ -80,9 +83,17 @@ void Runtime::run_loop() {
 }
 
 asio::any_io_executor Runtime::task_executor(std::string name) {
-  if (!stall_detector_) return loop_.get_executor();
-  return detail::WatchedExecutor(loop_.get_executor(),
-                                 detail::TaskLabelRef(std::move(name), &*stall_detector_));
+  const bool traced = trace::enabled();
+  if (!stall_detector_ && !traced) return loop_.get_executor();
+  return detail::WatchedExecutor(
+      loop_.get_executor(),
+      detail::TaskLabelRef(std::move(name), stall_detector_ ? &*stall_detector_ : nullptr, traced));
+}
+
+std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {
+  if (&context == &cpu_pool_) return "cpu";
+  if (&context == &blocking_pool_) return "blocking";
+  return "pool";
 }
 
 void Runtime::spawn(Task<void> task, std::string name) {

@@ -1,5 +1,7 @@
 #include <asyncrt/semaphore.hpp>
 
+#include <asyncrt/trace.hpp>
+
 namespace asyncrt {
 
 bool Semaphore::try_acquire() noexcept {
@@ -11,6 +13,7 @@ bool Semaphore::try_acquire() noexcept {
 Task<void> Semaphore::acquire() {
   if (try_acquire()) co_return;
   // Woken only by release(), which hands its permit over instead of putting it back.
+  trace::Suspension blocked(trace::Kind::blocked);
   co_await waiters_.async_wait(asio::use_awaitable);
 }
 

@@ -8,8 +8,6 @@
 
 namespace asyncrt {
 
-thread_local StallDetector::Frame* StallDetector::innermost_ = nullptr;
-
 StallDetector::StallDetector(std::chrono::nanoseconds threshold, Reporter reporter)
     : threshold_(threshold), reporter_(std::move(reporter)) {}
 

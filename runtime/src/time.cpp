@@ -2,10 +2,13 @@
 
 #include <fmt/core.h>
 
+#include <asyncrt/trace.hpp>
+
 namespace asyncrt {
 
 Task<void> sleep_for(Duration duration) {
   asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  trace::Suspension waiting(trace::Kind::waiting);
   co_await timer.async_wait(asio::use_awaitable);
 }
 

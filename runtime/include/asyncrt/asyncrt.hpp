@@ -11,5 +11,7 @@
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/time.hpp>
+#include <asyncrt/timeline.hpp>
+#include <asyncrt/trace.hpp>
 #include <asyncrt/when_all.hpp>
 #include <asyncrt/when_any.hpp>

@@ -3,6 +3,7 @@
 
 #include <asyncrt/detail/wait_queue.hpp>
 #include <asyncrt/task.hpp>
+#include <asyncrt/trace.hpp>
 
 #include <cstddef>
 #include <deque>
@@ -38,7 +39,10 @@ class Channel {
 
   /// Waits for room, then puts `value` at the back. Throws ChannelClosed if closed.
   Task<void> send(T value) {
-    while (buffer_.size() >= capacity_ && !closed_) co_await not_full_.async_wait();
+    while (buffer_.size() >= capacity_ && !closed_) {
+      trace::Suspension blocked(trace::Kind::blocked);  // back-pressure: the channel is full
+      co_await not_full_.async_wait();
+    }
     if (closed_) throw ChannelClosed();
     buffer_.push_back(std::move(value));
     not_empty_.wake_one();
@@ -54,7 +58,10 @@ class Channel {
 
   /// Waits for a value and takes it from the front; std::nullopt once closed and drained.
   Task<std::optional<T>> receive() {
-    while (buffer_.empty() && !closed_) co_await not_empty_.async_wait();
+    while (buffer_.empty() && !closed_) {
+      trace::Suspension waiting(trace::Kind::waiting);
+      co_await not_empty_.async_wait();
+    }
     co_return try_receive();
   }
 

@@ -10,6 +10,9 @@
 #include <concepts>
 #include <exception>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <stop_token>
 #include <type_traits>
 #include <utility>
@@ -22,10 +25,12 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/system/system_error.hpp>
 
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/task.hpp>
+#include <asyncrt/trace.hpp>
 
 namespace asyncrt {
 
@@ -101,12 +106,52 @@ Outcome<Result> run_offloaded(Fn& fn, const std::stop_source& stop) {
   return outcome;
 }
 
+template <typename T>
+struct is_strand : std::false_type {};
+template <typename Executor>
+struct is_strand<asio::strand<Executor>> : std::true_type {};
+
+// What the tracer needs about one offload; made only while a trace::Recording is on.
+struct OffloadTrace {
+  std::string task;       // the task that offloaded (waits meanwhile)
+  std::string_view pool;  // names the pool thread that runs it: "cpu", "blocking"
+  bool strand = false;
+  trace::Clock::time_point start = trace::Clock::now();
+
+  template <typename Where>
+  static std::optional<OffloadTrace> make(const Where& where) {
+    if (!trace::enabled()) return std::nullopt;
+    const Runtime* runtime = Runtime::try_current();
+    return OffloadTrace{std::string(trace::current_task()),
+                        runtime ? runtime->pool_name(asio::query(where, asio::execution::context))
+                                : std::string_view("pool"),
+                        is_strand<Where>::value};
+  }
+
+  // On the pool thread: the job as a computing span there.
+  template <typename Run>
+  static auto run(const std::optional<OffloadTrace>& self, Run&& run) {
+    if (!self) return run();
+    trace::name_this_thread_once(self->pool);
+    trace::Scope scope(self->task, trace::Kind::computing, self->strand ? "strand" : "");
+    return run();
+  }
+
+  // On the waiter's executor: the task's wait as a span.
+  static void waited(const std::optional<OffloadTrace>& self) {
+    if (self) trace::record({self->task, trace::Kind::waiting, {}, {}, self->start, trace::Clock::now()});
+  }
+};
+
 // Completes the waiter on its own executor `home`: a task resumes on the loop, not on the pool.
 // From the pool we dispatch; from a cancellation (running inside emit() on the loop) we post,
 // so the waiter never resumes in the middle of whoever cancelled it.
 template <bool Post, typename Home, typename Handler, typename Result>
-void deliver(Home home, Handler handler, Outcome<Result> outcome) {
-  auto complete = [handler = std::move(handler), outcome = std::move(outcome)]() mutable {
+void deliver(Home home, Handler handler, Outcome<Result> outcome,
+             std::optional<OffloadTrace> traced) {
+  auto complete = [handler = std::move(handler), outcome = std::move(outcome),
+                   traced = std::move(traced)]() mutable {
+    OffloadTrace::waited(traced);
     asio::get_associated_cancellation_slot(handler).clear();
     if constexpr (std::is_void_v<Result>) {
       std::move(handler)(std::move(outcome.error));
@@ -129,19 +174,22 @@ void deliver(Home home, Handler handler, Outcome<Result> outcome) {
 //   function returns, with operation_aborted.
 template <typename Result, typename Handler, typename Home>
 struct CancellableOffload {
-  CancellableOffload(Handler h, Home e) : handler(std::move(h)), home(std::move(e)) {}
+  CancellableOffload(Handler h, Home e, std::optional<OffloadTrace> t)
+      : handler(std::move(h)), home(std::move(e)), traced(std::move(t)) {}
 
   bool claim() noexcept { return !claimed.exchange(true, std::memory_order_acq_rel); }
 
   void cancel() {
     stop.request_stop();
     if (claim()) {
-      deliver<true>(std::move(home), std::move(handler), Outcome<Result>{aborted_error()});
+      deliver<true>(std::move(home), std::move(handler), Outcome<Result>{aborted_error()},
+                    std::move(traced));
     }
   }
 
   Handler handler;
   Home home;
+  std::optional<OffloadTrace> traced;
   std::stop_source stop;
   std::atomic<bool> claimed{false};
 };
@@ -158,24 +206,29 @@ struct OffloadInitiation {
     auto home = asio::prefer(asio::get_associated_executor(handler, where),
                              asio::execution::outstanding_work.tracked);
 
+    auto traced = OffloadTrace::make(where);
+
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (!slot.is_connected()) {
       // Nobody can cancel this waiter: run the function, hand the outcome back.
-      asio::post(where, [handler = std::move(handler), fn = std::move(fn),
-                         home = std::move(home)]() mutable {
-        auto outcome = run_offloaded<Result>(fn, std::stop_source(std::nostopstate));
-        deliver<false>(std::move(home), std::move(handler), std::move(outcome));
+      asio::post(where, [handler = std::move(handler), fn = std::move(fn), home = std::move(home),
+                         traced = std::move(traced)]() mutable {
+        auto outcome = OffloadTrace::run(
+            traced, [&] { return run_offloaded<Result>(fn, std::stop_source(std::nostopstate)); });
+        deliver<false>(std::move(home), std::move(handler), std::move(outcome), std::move(traced));
       });
       return;
     }
 
     using State = CancellableOffload<Result, Handler, decltype(home)>;
-    auto state = std::make_shared<State>(std::move(handler), std::move(home));
+    auto state = std::make_shared<State>(std::move(handler), std::move(home), std::move(traced));
     slot.assign([state](asio::cancellation_type) { state->cancel(); });
     asio::post(where, [state, fn = std::move(fn)]() mutable {
       if (!state->claim()) return;  // cancelled while queued: the waiter has its answer
-      auto outcome = run_offloaded<Result>(fn, state->stop);
-      deliver<false>(std::move(state->home), std::move(state->handler), std::move(outcome));
+      auto outcome =
+          OffloadTrace::run(state->traced, [&] { return run_offloaded<Result>(fn, state->stop); });
+      deliver<false>(std::move(state->home), std::move(state->handler), std::move(outcome),
+                     std::move(state->traced));
     });
   }
 };

@@ -109,6 +109,10 @@ class Runtime {
   CpuStrand make_strand() { return asio::make_strand(cpu_pool_.get_executor()); }
   BlockingExecutor blocking_executor() noexcept { return blocking_pool_.get_executor(); }
 
+  /// "cpu" or "blocking" for this Runtime's pools, "pool" for any other context (names the
+  /// pool threads in traces).
+  std::string_view pool_name(const asio::execution_context& context) const noexcept;
+
   std::size_t cpu_threads() const noexcept { return cpu_threads_; }
   std::thread::id loop_thread_id() const noexcept { return loop_thread_id_; }
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }

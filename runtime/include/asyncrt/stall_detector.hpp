@@ -7,7 +7,6 @@
 #include <functional>
 #include <string_view>
 
-#include <asyncrt/detail/task_label.hpp>
 
 namespace asyncrt {
 
@@ -39,39 +38,7 @@ class StallDetector {
   /// The default reporter: one line on stderr naming the task and how long it ran.
   static void print_to_stderr(const StallReport& report);
 
-  /// Runs `handler` for the task `label` and records how long that task held the loop. When a
-  /// handler of another task runs inline inside this one (a dispatch on the same thread), each
-  /// task is charged only its own time, so a stall is pinned on the task that computed.
-  template <typename Handler>
-  static void run_watched(const detail::TaskLabel& label, Handler& handler) {
-    Frame* const outer = innermost_;
-    if (outer && outer->label == &label) {
-      handler();  // the same task, nested: part of the outer handler's time
-      return;
-    }
-    Frame frame{&label, outer, std::chrono::steady_clock::now()};
-    innermost_ = &frame;
-    struct Finish {
-      Frame& frame;
-      ~Finish() {
-        const auto ran = std::chrono::steady_clock::now() - frame.start;
-        innermost_ = frame.outer;
-        if (frame.outer) frame.outer->nested += ran;
-        frame.label->detector->record(frame.label->name, ran - frame.nested);
-      }
-    } finish{frame};
-    handler();
-  }
-
  private:
-  // One per handler running on this thread, innermost first.
-  struct Frame {
-    const detail::TaskLabel* label;
-    Frame* outer;
-    std::chrono::steady_clock::time_point start;
-    std::chrono::nanoseconds nested{0};
-  };
-  static thread_local Frame* innermost_;
   std::chrono::nanoseconds threshold_;
   Reporter reporter_;
   std::atomic<std::size_t> stalls_{0};

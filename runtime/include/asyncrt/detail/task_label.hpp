@@ -17,15 +17,16 @@ namespace asyncrt::detail {
 /// buffer, so copying the executor never allocates.
 struct TaskLabel {
   std::string name;
-  StallDetector* detector;
+  StallDetector* detector;  // null when stalls are not watched
+  bool traced;              // record the task's handlers as spans (a trace::Recording was on)
   std::atomic<std::size_t> refs{1};
 };
 
 /// Owning handle to a TaskLabel (like a shared_ptr, one pointer wide).
 class TaskLabelRef {
  public:
-  TaskLabelRef(std::string name, StallDetector* detector)
-      : label_(new TaskLabel{std::move(name), detector}) {}
+  TaskLabelRef(std::string name, StallDetector* detector, bool traced)
+      : label_(new TaskLabel{std::move(name), detector, traced}) {}
   TaskLabelRef(const TaskLabelRef& other) noexcept : label_(other.label_) { retain(); }
   TaskLabelRef(TaskLabelRef&& other) noexcept : label_(std::exchange(other.label_, nullptr)) {}
   TaskLabelRef& operator=(TaskLabelRef other) noexcept {

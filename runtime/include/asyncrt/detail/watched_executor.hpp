@@ -1,5 +1,6 @@
 #pragma once
-// WatchedExecutor: an executor adaptor that runs each handler under the stall detector.
+// WatchedExecutor: an executor adaptor that runs each handler as a named task's (stall
+// detector, tracer).
 
 #include <type_traits>
 #include <utility>
@@ -10,7 +11,7 @@
 #include <boost/asio/require.hpp>
 
 #include <asyncrt/detail/task_label.hpp>
-#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/detail/task_frame.hpp>
 
 namespace asyncrt::detail {
 
@@ -47,7 +48,7 @@ class WatchedExecutor {
   template <typename Function>
   void execute(Function&& function) const {
     inner_.execute([function = std::forward<Function>(function), label = label_]() mutable {
-      StallDetector::run_watched(*label, function);
+      run_in_task(*label, function);
     });
   }
 

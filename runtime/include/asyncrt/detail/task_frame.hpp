@@ -1,0 +1,63 @@
+#pragma once
+// run_in_task: runs one handler of a task and charges its time to that task (stall detector,
+// tracer).
+
+#include <chrono>
+
+#include <asyncrt/detail/task_label.hpp>
+
+namespace asyncrt::detail {
+
+/// One handler of a task running on this thread. Frames nest when a handler of one task runs
+/// another task's handler inline (a dispatch on the same thread): each task is charged only its
+/// own time, so a stall is pinned on the task that computed, and the timeline shows the inner
+/// task in the middle of the outer one.
+struct TaskFrame {
+  using Clock = std::chrono::steady_clock;
+
+  const TaskLabel* label;
+  TaskFrame* outer;
+  Clock::time_point start;
+  Clock::time_point segment_start;  // where the current uninterrupted piece began (tracer)
+  std::chrono::nanoseconds nested{0};
+
+  /// An inner frame starts at `now`: the piece so far ends.
+  void pause(Clock::time_point now);
+  /// The inner frame, which ran for `inner`, ended at `now`.
+  void resume(Clock::time_point now, std::chrono::nanoseconds inner) noexcept;
+  /// This frame ends at `now`: report its time.
+  void finish(Clock::time_point now);
+
+  static thread_local TaskFrame* innermost;
+};
+
+/// The task whose handler runs on this thread now (innermost), or nullptr.
+inline const TaskLabel* current_task_label() noexcept {
+  return TaskFrame::innermost ? TaskFrame::innermost->label : nullptr;
+}
+
+/// Runs `handler` as a handler of the task `label`.
+template <typename Handler>
+void run_in_task(const TaskLabel& label, Handler& handler) {
+  TaskFrame* const outer = TaskFrame::innermost;
+  if (outer && outer->label == &label) {
+    handler();  // the same task, nested: part of the outer handler's time
+    return;
+  }
+  const auto now = TaskFrame::Clock::now();
+  if (outer) outer->pause(now);
+  TaskFrame frame{&label, outer, now, now};
+  TaskFrame::innermost = &frame;
+  struct Finish {
+    TaskFrame& frame;
+    ~Finish() {
+      const auto end = TaskFrame::Clock::now();
+      TaskFrame::innermost = frame.outer;
+      frame.finish(end);
+      if (frame.outer) frame.outer->resume(end, end - frame.start);
+    }
+  } finish{frame};
+  handler();
+}
+
+}  // namespace asyncrt::detail

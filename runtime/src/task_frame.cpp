@@ -1,0 +1,32 @@
+#include <asyncrt/detail/task_frame.hpp>
+
+#include <asyncrt/stall_detector.hpp>
+#include <asyncrt/trace.hpp>
+
+namespace asyncrt::detail {
+
+thread_local TaskFrame* TaskFrame::innermost = nullptr;
+
+namespace {
+void trace_piece(const TaskLabel& label, TaskFrame::Clock::time_point start,
+                 TaskFrame::Clock::time_point end) {
+  if (!label.traced || !trace::enabled() || end <= start) return;
+  trace::record({label.name, trace::Kind::computing, trace::this_thread_name(), {}, start, end});
+}
+}  // namespace
+
+void TaskFrame::pause(Clock::time_point now) {
+  trace_piece(*label, segment_start, now);
+}
+
+void TaskFrame::resume(Clock::time_point now, std::chrono::nanoseconds inner) noexcept {
+  nested += inner;
+  segment_start = now;
+}
+
+void TaskFrame::finish(Clock::time_point now) {
+  trace_piece(*label, segment_start, now);
+  if (label->detector) label->detector->record(label->name, now - start - nested);
+}
+
+}  // namespace asyncrt::detail

@@ -1,0 +1,123 @@
+#include <asyncrt/timeline.hpp>
+
+#include <algorithm>
+#include <chrono>
+
+#include <fmt/core.h>
+
+namespace asyncrt::trace {
+namespace {
+
+constexpr std::size_t label_width = 14;
+
+double ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// What one cell of a lane shows, and how much of the cell it covers.
+struct Cell {
+  char symbol = 0;
+  std::size_t task = 0;
+  Clock::duration covered{};
+};
+
+char symbol_for(const Timeline& t, std::size_t span) {
+  switch (t.spans[span].kind) {
+    case Kind::computing:
+      return t.tasks[t.task_of[span]].symbol;
+    case Kind::waiting:
+      return '~';
+    case Kind::blocked:
+      return '#';
+  }
+  return '?';
+}
+
+std::vector<Cell> cells_of(const Timeline& t, const Timeline::Lane& lane, std::size_t columns) {
+  std::vector<Cell> cells(columns);
+  const auto length = std::max(t.length, Clock::duration(1));
+  const auto n = static_cast<Clock::rep>(columns);
+  auto column_start = [&](std::size_t c) {
+    return t.origin + length * static_cast<Clock::rep>(c) / n;
+  };
+  for (std::size_t i : lane.spans) {
+    const Span& span = t.spans[i];
+    const std::size_t first =
+        std::min<std::size_t>((span.start - t.origin) * n / length, columns - 1);
+    const std::size_t past_end = std::min<std::size_t>(
+        ((span.end - t.origin) * n + length - Clock::duration(1)) / length, columns);
+    const std::size_t last = std::max(first, past_end == 0 ? 0 : past_end - 1);
+    for (std::size_t c = first; c <= last; ++c) {
+      // The span covering most of the cell wins.
+      const auto covered = std::max(
+          std::min(span.end, column_start(c + 1)) - std::max(span.start, column_start(c)),
+          Clock::duration(1));
+      if (cells[c].symbol == 0 || covered > cells[c].covered) {
+        cells[c] = {symbol_for(t, i), t.task_of[i], covered};
+      }
+    }
+  }
+  return cells;
+}
+
+constexpr std::string_view palette[] = {"31", "32", "33", "34", "35", "36"};
+
+std::string paint(const Cell& cell, bool colour, char empty) {
+  if (cell.symbol == 0) return std::string(1, empty);
+  if (!colour) return std::string(1, cell.symbol);
+  if (cell.symbol == '~') return "\x1b[2m~\x1b[0m";
+  if (cell.symbol == '#') return "\x1b[1;31m#\x1b[0m";
+  return fmt::format("\x1b[{}m{}\x1b[0m", palette[cell.task % std::size(palette)], cell.symbol);
+}
+
+std::string fit(std::string_view text, std::size_t width) {
+  if (text.size() <= width) return fmt::format("{:<{}}", text, width);
+  return std::string(text.substr(0, width));
+}
+
+}  // namespace
+
+std::string render_text(const Timeline& t, const TextStyle& style) {
+  const std::size_t columns = std::max<std::size_t>(style.width, label_width + 12) - label_width - 2;
+  std::string out;
+  const std::string end = fmt::format("{:.0f} ms", ms(t.length));
+  out += fmt::format("{:<{}}|0{:>{}}|\n", "", label_width, end, columns - 1);
+
+  std::size_t task_lanes = 0, hidden = 0;
+  for (const auto& lane : t.lanes) {
+    std::string label;
+    if (lane.is_thread) {
+      label = fit(lane.name, label_width - 1) + " ";
+    } else {
+      if (++task_lanes > style.max_task_lanes) {
+        ++hidden;
+        continue;
+      }
+      const char symbol = t.tasks[t.task_of[lane.spans.front()]].symbol;
+      label = fmt::format(" {} {}", symbol, fit(lane.name, label_width - 4)) + " ";
+    }
+    out += label + "|";
+    for (const auto& cell : cells_of(t, lane, columns)) {
+      out += paint(cell, style.colour, lane.is_thread ? '.' : ' ');
+    }
+    out += "|\n";
+  }
+  if (hidden > 0) out += fmt::format("{:<{}}(+{} more task lanes)\n", "", label_width, hidden);
+
+  // Legend: symbols to task names, wrapped to the width.
+  std::string line = "tasks:";
+  for (const auto& task : t.tasks) {
+    const std::string entry = fmt::format(" {}={}", task.symbol, task.name);
+    if (line.size() + entry.size() > style.width) {
+      out += line + "\n";
+      line = "      ";
+    }
+    line += entry;
+  }
+  out += line + "\n";
+  out += "key: letter = that task computing on the thread, ~ waiting (holds no thread),\n"
+         "     # blocked (on a lock, a semaphore, a full channel), . thread idle\n";
+  return out;
+}
+
+}  // namespace asyncrt::trace

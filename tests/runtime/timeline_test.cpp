@@ -1,0 +1,105 @@
+// Test that the header is self-contained.
+#include <asyncrt/timeline.hpp>
+
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+namespace asyncrt::trace {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Two cooks and one bowl that waits: A computes on "loop" 0-40 ms, B on "cpu-1" 40-80 ms,
+// A waits (no thread) 40-100 ms.
+Timeline sample() {
+  const auto t0 = Clock::now();
+  std::vector<Span> spans{
+      {"boil \"water\" <1>", Kind::computing, "loop", {}, t0, t0 + 40ms},
+      {"prep", Kind::computing, "cpu-1", "strand", t0 + 40ms, t0 + 80ms},
+      {"boil \"water\" <1>", Kind::waiting, {}, {}, t0 + 40ms, t0 + 100ms},
+  };
+  return Timeline::layout(std::move(spans), t0);
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(Timeline, LayoutPutsThreadLanesFirstThenSuspendedTasks) {
+  const auto t = sample();
+  ASSERT_EQ(t.lanes.size(), 3u);
+  EXPECT_EQ(t.lanes[0].name, "loop");
+  EXPECT_EQ(t.lanes[1].name, "cpu-1");
+  EXPECT_FALSE(t.lanes[2].is_thread);
+  ASSERT_EQ(t.tasks.size(), 2u);
+  EXPECT_EQ(t.tasks[0].symbol, 'A');
+  EXPECT_EQ(t.tasks[1].symbol, 'B');
+  EXPECT_EQ(t.length, 100ms);
+}
+
+TEST(Timeline, TextLanesFitTheWidthAndShowWhoRanWhen) {
+  const auto text = render_text(sample(), TextStyle{80, false});
+  const auto rows = lines(text);
+  for (const auto& row : rows) EXPECT_LE(row.size(), 80u) << row;
+  // 64 columns over 100 ms: A fills the first 40%, B the next 40% of its lane.
+  const std::regex loop(R"(^loop +\|A{25,26}\.{38,39}\|$)");
+  const std::regex cpu(R"(^cpu-1 +\|\.{25,26}B{25,26}\.{12,13}\|$)");
+  const std::regex waits(R"(^ A boil .*\| {25,26}~{38,39}\|$)");
+  EXPECT_TRUE(std::regex_match(rows.at(1), loop)) << text;
+  EXPECT_TRUE(std::regex_match(rows.at(2), cpu)) << text;
+  EXPECT_TRUE(std::regex_match(rows.at(3), waits)) << text;
+  EXPECT_NE(text.find("100 ms|"), std::string::npos) << text;
+  EXPECT_NE(text.find("B=prep"), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);  // no colour unless asked
+  EXPECT_NE(render_text(sample(), TextStyle{80, true}).find("\x1b["), std::string::npos);
+}
+
+TEST(Timeline, SvgHasABarPerSpanWithEscapedNames) {
+  const auto svg = render_svg(sample(), "two <cooks>");
+  EXPECT_EQ(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0), 0u);
+  EXPECT_NE(svg.find("two &lt;cooks&gt;"), std::string::npos);
+  std::size_t bars = 0;
+  for (auto at = svg.find("<title>"); at != std::string::npos; at = svg.find("<title>", at + 1)) {
+    ++bars;
+  }
+  EXPECT_EQ(bars, 3u);
+  EXPECT_NE(svg.find("boil &quot;water&quot; &lt;1&gt;: waiting 60.00 ms"), std::string::npos);
+  EXPECT_NE(svg.find("prep: computing 40.00 ms on cpu-1 via strand"), std::string::npos);
+  EXPECT_EQ(svg.substr(svg.size() - 7), "</svg>\n");
+}
+
+TEST(Timeline, ChromeTraceIsValidJsonWithOneEventPerSpan) {
+  const auto json = render_chrome_trace(sample());
+  boost::property_tree::ptree tree;
+  std::istringstream in(json);
+  ASSERT_NO_THROW(boost::property_tree::read_json(in, tree)) << json;
+  int complete = 0, names = 0;
+  for (const auto& [key, event] : tree.get_child("traceEvents")) {
+    const auto ph = event.get<std::string>("ph");
+    if (ph == "X") {
+      ++complete;
+      EXPECT_GE(event.get<double>("dur"), 40'000.0);
+    }
+    if (ph == "M") ++names;
+  }
+  EXPECT_EQ(complete, 3);
+  EXPECT_EQ(names, 2 + 3);  // two processes, three lanes
+  EXPECT_NE(json.find(R"("name":"boil \"water\" <1>")"), std::string::npos);
+}
+
+TEST(Timeline, EmptyRecordingStillDraws) {
+  const auto t = Timeline::layout({}, Clock::now());
+  EXPECT_NO_THROW(render_text(t));
+  EXPECT_NO_THROW(render_svg(t, "nothing"));
+  EXPECT_NE(render_chrome_trace(t).find("traceEvents"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace asyncrt::trace
