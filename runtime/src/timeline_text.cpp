@@ -62,8 +62,10 @@ std::vector<Cell> cells_of(const Timeline& t, const Timeline::Lane& lane, std::s
 
 constexpr std::string_view palette[] = {"31", "32", "33", "34", "35", "36"};
 
-std::string paint(const Cell& cell, bool colour, char empty) {
+std::string paint(const Cell& cell, bool colour, char empty, Clock::duration column) {
   if (cell.symbol == 0) return std::string(1, empty);
+  const bool computing = cell.symbol != '~' && cell.symbol != '#';
+  if (computing && cell.covered * 4 < column) return "'";  // brief: under a quarter of a column
   if (!colour) return std::string(1, cell.symbol);
   if (cell.symbol == '~') return "\x1b[2m~\x1b[0m";
   if (cell.symbol == '#') return "\x1b[1;31m#\x1b[0m";
@@ -97,8 +99,9 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
       label = fmt::format(" {} {}", symbol, fit(lane.name, label_width - 4)) + " ";
     }
     out += label + "|";
+    const auto column = std::max(t.length, Clock::duration(1)) / static_cast<Clock::rep>(columns);
     for (const auto& cell : cells_of(t, lane, columns)) {
-      out += paint(cell, style.colour, lane.is_thread ? '.' : ' ');
+      out += paint(cell, style.colour, lane.is_thread ? '.' : ' ', column);
     }
     out += "|\n";
   }
@@ -115,8 +118,8 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
     line += entry;
   }
   out += line + "\n";
-  out += "key: letter = that task computing on the thread, ~ waiting (holds no thread),\n"
-         "     # blocked (on a lock, a semaphore, a full channel), . thread idle\n";
+  out += "key: letter = that task computing on the thread, ' brief work, . thread idle,\n"
+         "     ~ waiting (the task holds no thread), # blocked (lock, semaphore, full queue)\n";
   return out;
 }
 

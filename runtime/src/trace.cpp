@@ -78,6 +78,18 @@ std::vector<Span> Recording::finish() {
   return spans;
 }
 
+std::vector<Span> Recording::snapshot() const {
+  auto& s = store();
+  std::vector<Span> spans;
+  {
+    std::lock_guard lock(s.mutex);
+    spans = s.spans;
+  }
+  std::stable_sort(spans.begin(), spans.end(),
+                   [](const Span& a, const Span& b) { return a.start < b.start; });
+  return spans;
+}
+
 std::size_t Recording::dropped() const noexcept {
   auto& s = store();
   std::lock_guard lock(s.mutex);

@@ -57,6 +57,8 @@ class Recording {
 
   /// Stops recording and returns the spans, ordered by start time.
   std::vector<Span> finish();
+  /// The spans so far, ordered by start time; recording goes on.
+  std::vector<Span> snapshot() const;
   /// When the recording started: time 0 of a timeline.
   Clock::time_point origin() const noexcept { return origin_; }
   /// Spans that did not fit under max_spans.

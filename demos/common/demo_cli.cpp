@@ -1,0 +1,98 @@
+#include "common/demo_cli.hpp"
+
+#include "common/cli.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <vector>
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <asyncrt/version.hpp>
+
+namespace asyncrt::demo {
+namespace {
+
+// An output file must be creatable before the demo runs, so a bad path is a usage error and
+// not a failure after the work (and never a partial file).
+void check_writable(const std::string& option, const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) throw UsageError(fmt::format("{} needs a file name", option));
+  std::error_code error;
+  if (fs::is_directory(path, error)) {
+    throw UsageError(fmt::format("{}: '{}' is a directory, not a file", option, path));
+  }
+  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".")
+                                                                : fs::path(path).parent_path();
+  if (!fs::is_directory(parent, error)) {
+    throw UsageError(
+        fmt::format("{}: cannot write '{}': directory '{}' does not exist", option, path,
+                    parent.string()));
+  }
+  if (::access(parent.c_str(), W_OK) != 0 ||
+      (fs::exists(path, error) && ::access(path.c_str(), W_OK) != 0)) {
+    throw UsageError(fmt::format("{}: cannot write '{}': permission denied", option, path));
+  }
+}
+
+}  // namespace
+
+Cli::Cli(std::string program, std::string summary)
+    : program_(std::move(program)), summary_(std::move(summary)), visible_("Options") {
+  visible_.add_options()("help,h", "show this help")("version", "print the version")(
+      "timeline", "draw what ran where as lanes over time in the terminal")(
+      "svg", po::value<std::string>()->value_name("FILE"), "write the timeline as an SVG picture")(
+      "trace", po::value<std::string>()->value_name("FILE"),
+      "write a Chrome trace (open in Perfetto or chrome://tracing)");
+  hidden_.add_options()("stray", po::value<std::vector<std::string>>(), "not an option");
+}
+
+std::optional<int> Cli::parse(int argc, char** argv) {
+  po::positional_options_description stray;
+  stray.add("stray", -1);
+  po::options_description all;
+  all.add(visible_).add(hidden_);
+  po::store(po::command_line_parser(argc, argv).options(all).positional(stray).run(), values_);
+  po::notify(values_);
+  if (has("stray")) {
+    throw UsageError(fmt::format("unexpected argument '{}' (options start with --)",
+                                 values_["stray"].as<std::vector<std::string>>().front()));
+  }
+  if (has("version")) {
+    fmt::print("{} {}\n", program_, asyncrt::version);
+    return 0;
+  }
+  if (has("help")) {
+    std::cout << "Usage: " << program_ << " [options]\n\n" << summary_ << "\n\n" << visible_;
+    return 0;
+  }
+  if (auto path = svg_path()) check_writable("--svg", *path);
+  if (auto path = trace_path()) check_writable("--trace", *path);
+  return std::nullopt;
+}
+
+std::size_t Cli::count(const std::string& name, std::size_t min, std::size_t max) const {
+  return parse_count("--" + name, text(name), min, max);
+}
+
+std::string Cli::choice(const std::string& name,
+                        std::initializer_list<std::string_view> choices) const {
+  const std::string value = text(name);
+  std::string list;
+  for (auto c : choices) {
+    if (c == value) return value;
+    list += list.empty() ? std::string(c) : ", " + std::string(c);
+  }
+  throw UsageError(fmt::format("--{} must be one of {} (got '{}')", name, list, value));
+}
+
+std::optional<std::string> Cli::svg_path() const {
+  return has("svg") ? std::optional(text("svg")) : std::nullopt;
+}
+
+std::optional<std::string> Cli::trace_path() const {
+  return has("trace") ? std::optional(text("trace")) : std::nullopt;
+}
+
+}  // namespace asyncrt::demo

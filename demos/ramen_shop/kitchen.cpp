@@ -1,0 +1,196 @@
+// The four ways to run the kitchen. Synchronous cooks are threads that stand at the pot;
+// concurrent cooking is bowls as tasks on the event loop, whose waits are timers.
+
+#include "ramen_shop/recipe.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <semaphore>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/work.hpp"
+
+namespace asyncrt::ramen {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using trace::Kind;
+
+// Counts burners in use, to report the most at once.
+class BurnerCount {
+ public:
+  void take() {
+    const std::size_t now = ++in_use_;
+    std::size_t most = most_.load();
+    while (now > most && !most_.compare_exchange_weak(most, now)) {
+    }
+  }
+  void give_back() { --in_use_; }
+  std::size_t most() const { return most_.load(); }
+
+ private:
+  std::atomic<std::size_t> in_use_{0}, most_{0};
+};
+
+void check(bool finished, const Shop& shop) {
+  if (!finished || shop.stop.stop_requested()) throw std::runtime_error("the kitchen was stopped");
+}
+
+// --- synchronous cooks: threads ------------------------------------------------------------
+
+// A burner taken from a thread-blocking semaphore (a synchronous cook waits for it).
+class TakenBurner {
+ public:
+  TakenBurner(std::counting_semaphore<>& stove, BurnerCount& burners, const std::string& bowl)
+      : stove_(stove), burners_(burners) {
+    trace::Scope waiting_for_a_burner(bowl, Kind::blocked);
+    stove_.acquire();
+    burners_.take();
+  }
+  ~TakenBurner() {
+    burners_.give_back();
+    stove_.release();
+  }
+  TakenBurner(const TakenBurner&) = delete;
+  TakenBurner& operator=(const TakenBurner&) = delete;
+
+ private:
+  std::counting_semaphore<>& stove_;
+  BurnerCount& burners_;
+};
+
+// One bowl, start to finish, by a cook who waits at the pot.
+void cook_bowl_synchronously(std::size_t bowl, const Shop& shop,
+                             std::counting_semaphore<>& stove, BurnerCount& burners) {
+  const std::string name = fmt::format("bowl-{}", bowl);
+  const Recipe& r = shop.recipe;
+  auto at_the_pot = [&](double minutes) {
+    trace::Scope waiting(name, Kind::waiting);  // the cook stands there, the thread sleeps
+    check(demo::sleep_unless_stopped(shop.real(minutes), shop.stop), shop);
+  };
+  auto by_hand = [&](double minutes) {
+    trace::Scope hands(name, Kind::computing);
+    check(demo::burn_cpu(shop.real(minutes), shop.stop), shop);
+  };
+  {
+    // The pot stays on its burner from boiling the water to the end of cooking.
+    TakenBurner burner(stove, burners, name);
+    at_the_pot(r.boil);
+    by_hand(r.prepare);
+    at_the_pot(r.cook);
+  }
+  by_hand(r.serve);
+}
+
+std::size_t serve_with_threads(std::size_t cooks, const Shop& shop, BurnerCount& burners) {
+  std::counting_semaphore<> stove(static_cast<std::ptrdiff_t>(shop.burners));
+  std::atomic<std::size_t> next_order{0}, served{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  {
+    std::vector<std::jthread> kitchen;
+    for (std::size_t c = 1; c <= cooks; ++c) {
+      kitchen.emplace_back([&, c] {
+        trace::name_this_thread(fmt::format("cook-{}", c));
+        try {
+          for (std::size_t bowl; (bowl = next_order++) < shop.orders;) {
+            cook_bowl_synchronously(bowl + 1, shop, stove, burners);
+            ++served;
+          }
+        } catch (...) {
+          std::lock_guard lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+      });
+    }
+  }  // every cook is joined here
+  if (failure) std::rethrow_exception(failure);
+  return served;
+}
+
+// --- concurrent cooking: tasks on the event loop ---------------------------------------------
+
+// One bowl as a task. Waits at a burner are timers: the loop (the cook) is free meanwhile.
+// Hands-on work runs on the loop (one cook) or is offloaded to the CPU pool (several cooks).
+Task<void> cook_bowl_concurrently(const Shop& shop, Semaphore& stove, BurnerCount& burners,
+                                  bool offload_hands) {
+  const Recipe& r = shop.recipe;
+  auto by_hand = [&](double minutes) -> Task<void> {
+    if (offload_hands) {
+      co_await offload([&shop, minutes](std::stop_token stop) {
+        check(demo::burn_cpu(shop.real(minutes), stop), shop);
+      });
+    } else {
+      check(demo::burn_cpu(shop.real(minutes), shop.stop), shop);  // the one cook's hands
+    }
+  };
+  {
+    // The pot stays on its burner from boiling the water to the end of cooking.
+    auto burner = co_await stove.hold();
+    burners.take();
+    co_await sleep_for(shop.real(r.boil));
+    co_await by_hand(r.prepare);
+    co_await sleep_for(shop.real(r.cook));
+    burners.give_back();
+  }
+  co_await by_hand(r.serve);
+}
+
+std::size_t serve_on_the_loop(std::size_t cooks, bool offload_hands, const Shop& shop,
+                              BurnerCount& burners) {
+  RuntimeOptions options;
+  options.cpu_threads = cooks;
+  options.detect_stalls = false;  // the one cook's hands-on work is on the loop on purpose
+  Runtime runtime(options);
+  std::stop_callback stop_kitchen(shop.stop, [&] { runtime.request_stop(); });
+  Semaphore stove(shop.burners);
+  std::size_t served = 0;
+  auto all_orders = [&]() -> Task<void> {
+    std::vector<Task<void>> bowls;
+    for (std::size_t b = 1; b <= shop.orders; ++b) {
+      bowls.push_back(asio::co_spawn(runtime.task_executor(fmt::format("bowl-{}", b)),
+                                     cook_bowl_concurrently(shop, stove, burners, offload_hands),
+                                     asio::use_awaitable));
+    }
+    co_await when_all(std::move(bowls));
+    served = shop.orders;
+  };
+  runtime.block_on(all_orders(), "shop");
+  return served;
+}
+
+}  // namespace
+
+Service serve(Mode mode, const Shop& shop) {
+  BurnerCount burners;
+  const auto start = Clock::now();
+  std::size_t cooks = 1;
+  std::size_t bowls = 0;
+  switch (mode) {
+    case Mode::sync:
+      bowls = serve_with_threads(cooks, shop, burners);
+      break;
+    case Mode::parallel:
+      cooks = shop.cooks;
+      bowls = serve_with_threads(cooks, shop, burners);
+      break;
+    case Mode::async:
+      bowls = serve_on_the_loop(cooks, false, shop, burners);
+      break;
+    case Mode::both:
+      cooks = shop.cooks;
+      bowls = serve_on_the_loop(cooks, true, shop, burners);
+      break;
+  }
+  const double minutes = std::chrono::duration<double, std::milli>(Clock::now() - start) /
+                         shop.minute;
+  return {mode, cooks, bowls, minutes, burners.most()};
+}
+
+}  // namespace asyncrt::ramen

@@ -1,0 +1,102 @@
+// asyncrt-ramen-shop: the lesson's ramen shop. One cook who stands at the pot serves 6 bowls an
+// hour; the same cook working concurrently (starting the next bowl while the water boils)
+// serves about three times as many; more cooks add parallelism; the burners can become the
+// bottleneck. Each mode is measured and shown next to what the model predicts.
+
+#include <fmt/core.h>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/timelines.hpp"
+#include "ramen_shop/recipe.hpp"
+
+using namespace asyncrt;
+using namespace asyncrt::ramen;
+
+namespace {
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-ramen-shop",
+                "One cook, one bowl at a time (sync); one cook who works while the water boils\n"
+                "(async: an event loop, waits are timers); several synchronous cooks (parallel);\n"
+                "several cooks who each work concurrently (both). Prints bowls an hour, measured\n"
+                "and predicted, and which resource bounds each run.");
+  cli.add()("mode", demo::po::value<std::string>()->default_value("all"),
+            "sync | async | parallel | both | all")(
+      "orders", demo::po::value<std::string>()->default_value("12"), "bowls to serve")(
+      "cooks", demo::po::value<std::string>()->default_value("2"),
+      "cooks in the parallel and both modes")(
+      "burners", demo::po::value<std::string>()->default_value("4"),
+      "burners on the stove (boiling and cooking each take one)")(
+      "minute-ms", demo::po::value<std::string>()->default_value("10"),
+      "real milliseconds per minute of the model");
+  if (auto done = cli.parse(argc, argv)) return *done;
+
+  Shop shop;
+  shop.orders = cli.count("orders", 1, 10'000);
+  shop.cooks = cli.count("cooks", 1, 64);
+  shop.burners = cli.count("burners", 1, 1'000);
+  shop.minute = std::chrono::milliseconds(cli.count("minute-ms", 1, 1'000));
+  const std::string mode = cli.choice("mode", {"sync", "async", "parallel", "both", "all"});
+  std::vector<Mode> modes;
+  for (Mode m : {Mode::sync, Mode::async, Mode::parallel, Mode::both}) {
+    if (mode == "all" || mode == mode_name(m)) modes.push_back(m);
+  }
+
+  demo::InterruptWatch interrupts;
+  shop.stop = interrupts.token();
+  demo::Timelines timelines(cli);
+
+  const Recipe& r = shop.recipe;
+  fmt::print(
+      "The ramen shop: {} orders; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
+      "(1 minute = {:g} ms); {} burners\n\n",
+      shop.orders, r.boil, r.prepare, r.cook, r.serve, shop.minute.count(), shop.burners);
+  fmt::print("{:<9} {:>5} {:>10} {:>10} {:>9} {:>8} {:>7}  {}\n", "mode", "cooks", "wall (min)",
+             "bowls/hour", "predicted", "of bound", "burners", "bounded by");
+
+  std::vector<Service> services;
+  for (Mode m : modes) {
+    timelines.section();
+    Service service;
+    try {
+      service = serve(m, shop);
+    } catch (...) {
+      if (interrupts.signal() != 0) {
+        throw demo::Interrupted(interrupts.signal(), fmt::format("the {} mode", mode_name(m)));
+      }
+      throw;
+    }
+    const auto prediction = predict(m, service.cooks, shop);
+    fmt::print("{:<9} {:>5} {:>10.1f} {:>10.1f} {:>9.1f} {:>7.0f}% {:>7}  {}\n", mode_name(m),
+               service.cooks, service.wall_minutes, service.bowls_per_hour(),
+               prediction.bowls_per_hour,
+               100 * service.bowls_per_hour() / prediction.bowls_per_hour, service.most_burners,
+               prediction.bounded_by);
+    services.push_back(service);
+    timelines.show(fmt::format("{} ({} cook{})", mode_name(m), service.cooks,
+                               service.cooks == 1 ? "" : "s"));
+  }
+
+  auto find = [&](Mode m) -> const Service* {
+    for (const auto& s : services) {
+      if (s.mode == m) return &s;
+    }
+    return nullptr;
+  };
+  fmt::print("\nburners = the most burners in use at once; a batch also waits for the first\n"
+             "boil and the last cook, so it stays a little under the steady-state bound.\n");
+  if (const auto *sync = find(Mode::sync), *async = find(Mode::async); sync && async) {
+    fmt::print("async vs sync: {:.2f}x the bowls an hour with the same single cook\n",
+               async->bowls_per_hour() / sync->bowls_per_hour());
+  }
+  timelines.finish("The ramen shop");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-ramen-shop", [&] { return run(argc, argv); });
+}
