@@ -119,7 +119,7 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
   }
   out += line + "\n";
   out += "key: letter = that task computing on the thread, ' brief work, . thread idle,\n"
-         "     ~ waiting (the task holds no thread), # blocked (lock, semaphore, full queue)\n";
+         "     ~ waiting (the task holds no thread), # blocked (lock, semaphore, full)\n";
   return out;
 }
 
