@@ -6,8 +6,9 @@
 namespace asyncrt::trace {
 namespace {
 
-constexpr std::string_view symbols =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+// Upper case: computing. A thread that waits for a task (sleeps holding the thread) shows the
+// task's symbol in lower case.
+constexpr std::string_view symbols = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 }  // namespace
 

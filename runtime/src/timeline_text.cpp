@@ -22,10 +22,13 @@ struct Cell {
 };
 
 char symbol_for(const Timeline& t, std::size_t span) {
+  const char task = t.tasks[t.task_of[span]].symbol;
   switch (t.spans[span].kind) {
     case Kind::computing:
-      return t.tasks[t.task_of[span]].symbol;
+      return task;
     case Kind::waiting:
+      // A thread that waits still holds the thread: its task's letter in lower case.
+      if (!t.spans[span].thread.empty() && task != '*') return static_cast<char>(task - 'A' + 'a');
       return '~';
     case Kind::blocked:
       return '#';
@@ -64,7 +67,7 @@ constexpr std::string_view palette[] = {"31", "32", "33", "34", "35", "36"};
 
 std::string paint(const Cell& cell, bool colour, char empty, Clock::duration column) {
   if (cell.symbol == 0) return std::string(1, empty);
-  const bool computing = cell.symbol != '~' && cell.symbol != '#';
+  const bool computing = cell.symbol >= 'A' && cell.symbol <= 'Z';
   if (computing && cell.covered * 4 < column) return "'";  // brief: under a quarter of a column
   if (!colour) return std::string(1, cell.symbol);
   if (cell.symbol == '~') return "\x1b[2m~\x1b[0m";
@@ -118,8 +121,8 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
     line += entry;
   }
   out += line + "\n";
-  out += "key: letter = that task computing on the thread, ' brief work, . thread idle,\n"
-         "     ~ waiting (the task holds no thread), # blocked (lock, semaphore, full)\n";
+  out += "key: A = task A computing on the thread, a = the thread sleeps for task A,\n"
+         "     ' brief work, . idle, ~ task waits (holds no thread), # blocked (lock...)\n";
   return out;
 }
 

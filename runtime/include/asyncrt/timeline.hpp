@@ -13,7 +13,7 @@ namespace asyncrt::trace {
 
 /// The spans arranged for drawing: first one lane per thread (what each thread did, in order of
 /// first appearance), then one lane per task that waited while holding no thread. Every task
-/// gets a symbol ('A', 'B', ... in order of first appearance) and a colour index.
+/// gets a symbol ('A' to 'Z' in order of first appearance, then '*') and a colour index.
 struct Timeline {
   struct Lane {
     std::string name;
@@ -44,7 +44,8 @@ struct TextStyle {
 };
 
 /// The timeline as text lanes: a thread's lane shows the symbol of the task computing there
-/// ('#' blocked, '~' waiting, '.' idle); a task's lane shows its waits ('~') and blocks ('#').
+/// (upper case), or waiting while holding the thread (lower case), '#' blocked, '.' idle; a
+/// suspended task's lane shows its waits ('~') and blocks ('#'). Tasks after the 26th share '*'.
 std::string render_text(const Timeline& timeline, const TextStyle& style = {});
 
 /// The same picture as a standalone SVG document (hover a bar for its task, kind and length).

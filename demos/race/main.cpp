@@ -1,0 +1,196 @@
+// asyncrt-race: the lesson's FakeDataStore. Each update reads the value, waits 0.1 s (as if
+// the work took time), and writes back value + 1. Three updates on two workers end at 2, not
+// 3: two updates read the same value, and one write overwrites the other (a lost update).
+// Then three fixes, each ending at 3: a mutex held across the whole update, a strand that runs
+// updates one at a time without a lock, and an async mutex for coroutines on the event loop.
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/log.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+
+using namespace asyncrt;
+namespace asio = boost::asio;
+
+namespace {
+
+using trace::Kind;
+
+/// The lesson's data store. The value is an atomic read and written separately, so the
+/// program is well defined (no data race in C++'s sense) and still loses updates: the race is
+/// in the logic, between the read and the write.
+struct FakeDataStore {
+  std::atomic<int> value{0};
+};
+
+struct Settings {
+  std::size_t updates = 3;
+  std::size_t workers = 2;
+  std::chrono::milliseconds delay{100};
+  std::stop_token stop;
+  demo::Log* log = nullptr;
+};
+
+// One update as the lesson writes it, on whatever thread runs it.
+void update(FakeDataStore& store, int id, const Settings& s) {
+  trace::name_this_thread_once("worker");
+  const std::string name = fmt::format("update-{}", id);
+  int local = 0;
+  {
+    trace::Scope read(name);
+    local = store.value.load();
+  }
+  (*s.log)(fmt::format("{} read {}", name, local));
+  {
+    trace::Scope working(name, Kind::waiting);
+    if (!demo::sleep_unless_stopped(s.delay, s.stop)) return;
+  }
+  trace::Scope write(name);
+  store.value.store(local + 1);
+  (*s.log)(fmt::format("{} wrote {}", name, local + 1));
+}
+
+// Runs the updates on a pool of `workers` threads; `run_one` wraps each update.
+template <typename RunOne>
+int on_a_thread_pool(const Settings& s, RunOne run_one) {
+  FakeDataStore store;
+  asio::thread_pool pool(s.workers);
+  for (std::size_t i = 1; i <= s.updates; ++i) {
+    const int id = static_cast<int>(i);
+    run_one(pool, id, [&store, &s, id] { update(store, id, s); });
+  }
+  pool.join();
+  return store.value.load();
+}
+
+int unsafe_threads(const Settings& s) {
+  return on_a_thread_pool(s, [](auto& pool, int, auto job) { asio::post(pool, std::move(job)); });
+}
+
+int with_a_lock(const Settings& s) {
+  std::mutex lock;
+  return on_a_thread_pool(s, [&lock](auto& pool, int id, auto job) {
+    asio::post(pool, [&lock, id, job = std::move(job)] {
+      trace::name_this_thread_once("worker");
+      {
+        trace::Scope waiting_for_the_lock(fmt::format("update-{}", id), Kind::blocked);
+        lock.lock();
+      }
+      std::lock_guard held(lock, std::adopt_lock);
+      job();
+    });
+  });
+}
+
+int with_a_strand(const Settings& s) {
+  std::optional<asio::strand<asio::thread_pool::executor_type>> strand;
+  return on_a_thread_pool(s, [&strand](auto& pool, int, auto job) {
+    if (!strand) strand.emplace(asio::make_strand(pool.get_executor()));
+    asio::post(*strand, std::move(job));  // one at a time, on any of the pool's threads
+  });
+}
+
+// The same update as a coroutine on the event loop: the wait is a timer.
+Task<void> update_async(FakeDataStore& store, int id, const Settings& s, Mutex* mutex) {
+  std::optional<Mutex::Lock> held;
+  if (mutex) held.emplace(co_await mutex->lock());
+  const int local = store.value.load();
+  (*s.log)(fmt::format("update-{} read {}", id, local));
+  co_await sleep_for(s.delay);
+  store.value.store(local + 1);
+  (*s.log)(fmt::format("update-{} wrote {}", id, local + 1));
+}
+
+int coroutines(const Settings& s, bool with_mutex) {
+  Runtime runtime;
+  std::stop_callback stop(s.stop, [&] { runtime.request_stop(); });
+  FakeDataStore store;
+  Mutex mutex;
+  auto all = [&]() -> Task<void> {
+    std::vector<Task<void>> updates;
+    for (std::size_t i = 1; i <= s.updates; ++i) {
+      updates.push_back(asio::co_spawn(
+          runtime.task_executor(fmt::format("update-{}", i)),
+          update_async(store, static_cast<int>(i), s, with_mutex ? &mutex : nullptr),
+          asio::use_awaitable));
+    }
+    co_await when_all(std::move(updates));
+  };
+  runtime.block_on(all(), "race");
+  return store.value.load();
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-race",
+                "Three read-wait-write updates of one value on two workers lose an update (the\n"
+                "value ends at 2, not 3). Then three fixes: a mutex, a strand, an async mutex.");
+  cli.add()("updates", demo::po::value<std::string>()->default_value("3"), "updates to run")(
+      "workers", demo::po::value<std::string>()->default_value("2"), "threads in the pool")(
+      "delay-ms", demo::po::value<std::string>()->default_value("100"),
+      "how long each update waits between its read and its write");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  demo::Log log;
+  Settings s;
+  s.updates = cli.count("updates", 1, 1'000);
+  s.workers = cli.count("workers", 1, 64);
+  s.delay = std::chrono::milliseconds(cli.count("delay-ms", 1, 10'000));
+  s.log = &log;
+  demo::InterruptWatch interrupts;
+  s.stop = interrupts.token();
+  demo::Timelines timelines(cli);
+
+  struct Way {
+    std::string name;
+    std::function<int()> run;
+    bool safe;
+  };
+  const std::vector<Way> ways{
+      {"threads, no lock", [&] { return unsafe_threads(s); }, false},
+      {"threads + mutex", [&] { return with_a_lock(s); }, true},
+      {"threads + strand", [&] { return with_a_strand(s); }, true},
+      {"coroutines, no lock", [&] { return coroutines(s, false); }, false},
+      {"coroutines + async mutex", [&] { return coroutines(s, true); }, true},
+  };
+  std::vector<std::pair<std::string, int>> results;
+  for (const auto& way : ways) {
+    fmt::print("\n== {} ({} updates, {} workers)\n", way.name, s.updates, s.workers);
+    timelines.section();
+    log.restart();
+    int value = 0;
+    try {
+      value = way.run();
+    } catch (...) {
+      if (interrupts.signal() == 0) throw;
+    }
+    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), way.name);
+    fmt::print("{}: value = {} (expected {}){}\n", way.name, value, s.updates,
+               value == static_cast<int>(s.updates) ? "" : ": updates were lost");
+    results.emplace_back(way.name, value);
+    timelines.show(way.name);
+  }
+  fmt::print("\nsummary\n");
+  for (const auto& [name, value] : results) {
+    fmt::print("  {:<26} ends at {}\n", name, value);
+  }
+  timelines.finish("The race: lost updates and three fixes");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-race", [&] { return run(argc, argv); });
+}
