@@ -1,0 +1,157 @@
+// asyncrt-producer-consumer: the lesson's producer and consumer. The producer (the I/O side)
+// puts random messages into a bounded channel; the consumer (the CPU side) takes each one and
+// offloads its work to the CPU pool. An event tells the producer to stop; the consumer drains
+// what is left. Nothing is lost (counts and sums are checked). A consumer slower than the
+// producer fills the channel, and then the producer waits for room: back-pressure.
+
+#include <cstdint>
+#include <random>
+
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+
+using namespace asyncrt;
+using namespace std::chrono;
+
+namespace {
+
+struct Settings {
+  std::size_t capacity = 10;
+  milliseconds run_for{300};
+  milliseconds produce{2};  // the producer's I/O wait per message
+  milliseconds consume{4};  // the consumer's CPU work per message
+  std::uint64_t seed = 1;
+};
+
+struct Tally {
+  std::size_t produced = 0, consumed = 0;
+  std::uint64_t produced_sum = 0, consumed_sum = 0;
+  std::size_t waited_for_room = 0;  // sends that found the channel full
+  std::size_t most_queued = 0;
+  double wall_ms = 0;
+};
+
+Task<void> producer(Channel<std::uint64_t>& queue, Event& stop, const Settings& s, Tally& t) {
+  std::mt19937_64 random(s.seed);
+  while (!stop.is_set()) {
+    co_await sleep_for(s.produce);  // waiting for the network
+    std::uint64_t message = random() % 1000;
+    t.produced_sum += message;
+    ++t.produced;
+    if (!queue.try_send(message)) {
+      ++t.waited_for_room;  // full: back-pressure holds the producer here
+      co_await queue.send(message);
+    }
+    t.most_queued = std::max(t.most_queued, queue.size());
+  }
+  queue.close();  // no more messages: the consumer drains what is left
+}
+
+Task<void> consumer(Channel<std::uint64_t>& queue, const Settings& s, Tally& t) {
+  while (auto message = co_await queue.receive()) {
+    const auto value = *message;
+    co_await offload([&s](std::stop_token stop) { demo::burn_cpu(s.consume, stop); });
+    t.consumed_sum += value;
+    ++t.consumed;
+  }
+}
+
+Tally run_once(Runtime& runtime, const Settings& s) {
+  Tally t;
+  auto shop = [&]() -> Task<void> {
+    Channel<std::uint64_t> queue(s.capacity);
+    Event stop;
+    const auto start = steady_clock::now();
+    std::vector<Task<void>> sides;
+    sides.push_back(asio::co_spawn(runtime.task_executor("producer"),
+                                   producer(queue, stop, s, t), asio::use_awaitable));
+    sides.push_back(asio::co_spawn(runtime.task_executor("consumer"), consumer(queue, s, t),
+                                   asio::use_awaitable));
+    auto stopper = [&]() -> Task<void> {
+      co_await sleep_for(s.run_for);
+      stop.set();
+    };
+    sides.push_back(stopper());
+    co_await when_all(std::move(sides));
+    t.wall_ms = duration<double, std::milli>(steady_clock::now() - start).count();
+  };
+  runtime.block_on(shop(), "shop");
+  return t;
+}
+
+void report(std::string_view title, const Settings& s, const Tally& t) {
+  fmt::print("\n== {}: produce every {} ms, consume {} ms each, capacity {}\n", title,
+             s.produce.count(), s.consume.count(), s.capacity);
+  fmt::print("produced {} (sum {}), consumed {} (sum {}), lost {}\n", t.produced, t.produced_sum,
+             t.consumed, t.consumed_sum, t.produced - t.consumed);
+  fmt::print("most messages queued at once: {} of {}; the producer found the channel full {} "
+             "times{}\n",
+             t.most_queued, s.capacity, t.waited_for_room,
+             t.waited_for_room > 0 ? " (back-pressure: it waited for the consumer)" : "");
+  fmt::print("ran {:.0f} ms: the producer stopped after {} ms, then the consumer drained the rest\n",
+             t.wall_ms, s.run_for.count());
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-producer-consumer",
+                "A producer puts random messages into a bounded channel, a consumer offloads the\n"
+                "work for each; an event stops the producer and the consumer drains the rest.\n"
+                "Runs twice: a fast consumer, then a slow one (back-pressure).");
+  cli.add()("capacity", demo::po::value<std::string>()->default_value("10"),
+            "the channel's capacity (the lesson's Queue(maxsize=10))")(
+      "run-ms", demo::po::value<std::string>()->default_value("300"),
+      "how long the producer runs before the stop event")(
+      "produce-ms", demo::po::value<std::string>()->default_value("4"),
+      "the producer's wait for each message (I/O)")(
+      "consume-ms", demo::po::value<std::string>()->default_value("2"),
+      "the consumer's work per message in the first run (the slow run takes 4x the producer's)")(
+      "seed", demo::po::value<std::string>()->default_value("1"), "seed of the random messages");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  Settings s;
+  s.capacity = cli.count("capacity", 1, 1'000'000);
+  s.run_for = milliseconds(cli.count("run-ms", 1, 600'000));
+  s.produce = milliseconds(cli.count("produce-ms", 1, 10'000));
+  s.consume = milliseconds(cli.count("consume-ms", 1, 10'000));
+  s.seed = demo::parse_u64("--seed", cli.text("seed"));
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  Runtime runtime;
+  std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+  Settings slow = s;
+  slow.consume = 4 * s.produce;
+  bool all_delivered = true;
+  for (const auto& [title, settings] : {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
+    timelines.section();
+    Tally t;
+    try {
+      t = run_once(runtime, settings);
+    } catch (...) {
+      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), title);
+      throw;
+    }
+    report(title, settings, t);
+    all_delivered = all_delivered && t.produced == t.consumed && t.produced_sum == t.consumed_sum;
+    timelines.show(title);
+  }
+  timelines.finish("Producer and consumer");
+  if (!all_delivered) {
+    fmt::print(stderr, "asyncrt-producer-consumer: error: messages were lost\n");
+    return 1;
+  }
+  fmt::print("\nevery message produced was consumed, in both runs\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-producer-consumer", [&] { return run(argc, argv); });
+}
