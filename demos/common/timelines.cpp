@@ -35,9 +35,9 @@ bool colour_terminal() {
 }  // namespace
 
 Timelines::Timelines(const Cli& cli) : cli_(cli), section_start_(trace::Clock::now()) {
+  trace::name_this_thread("main");
   if (cli.timeline() || cli.svg_path() || cli.trace_path()) {
     recording_.emplace();
-    trace::name_this_thread("main");
     section_start_ = recording_->origin();
   }
 }

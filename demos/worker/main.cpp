@@ -1,0 +1,134 @@
+// asyncrt-worker: a worker that loops "do Overwork; rest" until it is asked to stop. A thread
+// cannot be killed from outside, so it checks a shared stop flag once per loop and main waits
+// for it with join() ("retired.." then "worker is gone."); it notices the flag only after its
+// rest. A coroutine is stopped by cancellation instead: its rest (a timer) wakes at once.
+// Stop with --stop-after or Ctrl-C.
+
+#include <atomic>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/log.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+
+using namespace asyncrt;
+using std::chrono::milliseconds;
+
+namespace {
+
+struct Settings {
+  milliseconds overwork{50};
+  milliseconds rest{300};
+  milliseconds stop_after{800};
+};
+
+// The thread version: an atomic flag, checked once per loop.
+void thread_worker(const Settings& s, const demo::Log& log, std::stop_token interrupt) {
+  std::atomic<bool> stopped{false};
+  std::thread worker([&] {
+    trace::name_this_thread("worker");
+    for (int round = 1; !stopped.load(); ++round) {
+      log(fmt::format("Overwork #{}", round));
+      {
+        trace::Scope work("worker", trace::Kind::computing);
+        demo::burn_cpu(s.overwork);
+      }
+      trace::Scope rest("worker", trace::Kind::waiting);
+      std::this_thread::sleep_for(s.rest);  // a plain sleep: the flag is not seen meanwhile
+    }
+    log("retired..");
+  });
+  demo::sleep_unless_stopped(s.stop_after, interrupt);  // Ctrl-C cuts main's wait short
+  log("main: setting the stop flag");
+  const double asked = log.elapsed_ms();
+  stopped = true;
+  worker.join();
+  log(fmt::format("worker is gone. (joined {:.0f} ms after the flag was set)",
+                  log.elapsed_ms() - asked));
+}
+
+// The coroutine version: cancellation wakes the rest at once.
+void coroutine_worker(const Settings& s, const demo::Log& log, std::stop_token interrupt) {
+  Runtime runtime;
+  std::stop_callback on_interrupt(interrupt, [&] { runtime.request_stop(); });
+  asio::cancellation_signal stop;
+  double asked = 0;
+  auto worker = [&]() -> Task<void> {
+    try {
+      for (int round = 1;; ++round) {
+        log(fmt::format("Overwork #{}", round));
+        co_await offload([&s](std::stop_token token) { demo::burn_cpu(s.overwork, token); });
+        co_await sleep_for(s.rest);
+      }
+    } catch (const boost::system::system_error&) {
+      log("retired..");  // woken by the cancellation, in the middle of a rest or a job
+    }
+  };
+  auto main_flow = [&]() -> Task<void> {
+    std::vector<Task<void>> both;
+    both.push_back(asio::co_spawn(runtime.task_executor("worker"), worker(),
+                                  asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable)));
+    auto stopper = [&]() -> Task<void> {
+      try {
+        co_await sleep_for(s.stop_after);
+      } catch (const boost::system::system_error&) {  // Ctrl-C: stop now
+      }
+      log("main: cancelling the worker");
+      asked = log.elapsed_ms();
+      stop.emit(asio::cancellation_type::terminal);
+    };
+    both.push_back(stopper());
+    co_await when_all(std::move(both));
+  };
+  try {
+    runtime.block_on(main_flow(), "main");
+  } catch (const boost::system::system_error&) {  // interrupted: the stopper's wait was cut
+  }
+  log(fmt::format("worker is gone. (finished {:.0f} ms after the cancellation)",
+                  log.elapsed_ms() - asked));
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-worker",
+                "A worker loops \"Overwork, rest\" until asked to stop: as a thread with a stop\n"
+                "flag and join(), and as a coroutine stopped by cancellation (--stop-after or\n"
+                "Ctrl-C).");
+  cli.add()("overwork-ms", demo::po::value<std::string>()->default_value("50"),
+            "CPU work per round")("rest-ms", demo::po::value<std::string>()->default_value("300"),
+                                  "rest after each round (the notes' sleep(3), scaled)")(
+      "stop-after", demo::po::value<std::string>()->default_value("800"),
+      "milliseconds until main asks the worker to stop");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  Settings s;
+  s.overwork = milliseconds(cli.count("overwork-ms", 1, 60'000));
+  s.rest = milliseconds(cli.count("rest-ms", 1, 60'000));
+  s.stop_after = milliseconds(cli.count("stop-after", 0, 3'600'000));
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  demo::Log log;
+  fmt::print("== a thread with a stop flag\n");
+  thread_worker(s, log, interrupts.token());
+  timelines.show("a thread with a stop flag");
+  fmt::print("\n== a coroutine stopped by cancellation\n");
+  timelines.section();
+  log.restart();
+  coroutine_worker(s, log, interrupts.token());
+  timelines.show("a coroutine stopped by cancellation");
+  timelines.finish("A worker that retires");
+  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the worker demo");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-worker", [&] { return run(argc, argv); });
+}
