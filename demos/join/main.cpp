@@ -1,0 +1,142 @@
+// asyncrt-join: a sub-task that sleeps 3 s (scaled). Without join() the main flow logs "all
+// finished" before the sub-task is done; with join() it waits. The same with a coroutine:
+// spawned and not awaited, or awaited. Then daemon-like work that dies with its owner vs work
+// that outlives it: a real child process starts both, and its main() returns.
+
+#include <thread>
+
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/log.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+
+using namespace asyncrt;
+using std::chrono::milliseconds;
+namespace bp = boost::process;
+
+namespace {
+
+void sub_task(const demo::Log& log, milliseconds sleep, std::stop_token stop) {
+  log(fmt::format("sub-task: sleeping {} ms", sleep.count()));
+  trace::Scope sleeping("sub-task", trace::Kind::waiting);
+  if (demo::sleep_unless_stopped(sleep, stop)) log("sub-task: finished");
+}
+
+void threads(const demo::Log& log, milliseconds sleep, bool join, std::stop_token stop) {
+  std::thread sub([&] {
+    trace::name_this_thread("sub");
+    sub_task(log, sleep, stop);
+  });
+  if (join) sub.join();
+  log("main: all finished");
+  if (!join) sub.join();  // (joined afterwards only so the demo ends tidily)
+}
+
+void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
+                std::stop_token interrupt) {
+  Runtime runtime;
+  std::stop_callback stop(interrupt, [&] { runtime.request_stop(); });
+  auto sub = [&]() -> Task<void> {
+    log(fmt::format("sub-task: sleeping {} ms", sleep.count()));
+    co_await sleep_for(sleep);
+    log("sub-task: finished");
+  };
+  auto main_flow = [&]() -> Task<void> {
+    if (await_it) {
+      co_await asio::co_spawn(runtime.task_executor("sub-task"), sub(), asio::use_awaitable);
+    } else {
+      runtime.spawn(sub(), "sub-task");  // detached: main goes on at once
+    }
+    log("main: all finished");
+  };
+  runtime.block_on(main_flow(), "main");
+  if (!await_it) {
+    while (runtime.completed_tasks() == 0 && !interrupt.stop_requested()) {
+      std::this_thread::sleep_for(milliseconds(5));  // (let it end, so the demo ends tidily)
+    }
+  }
+}
+
+// The owner: a process that starts a daemon-like thread (detached: it dies with the process)
+// and a normal one (joined before the process ends), then returns from main.
+int owner(milliseconds sleep) {
+  const demo::Log log;
+  trace::name_this_thread("owner");
+  std::thread daemon([&] {
+    trace::name_this_thread("daemon");
+    for (int tick = 1;; ++tick) {
+      log(fmt::format("daemon: tick {}", tick));
+      std::this_thread::sleep_for(sleep / 3);
+    }
+  });
+  daemon.detach();
+  std::jthread normal([&] {
+    trace::name_this_thread("normal");
+    std::this_thread::sleep_for(sleep);
+    log("normal: finished (it outlived the owner's main body)");
+  });
+  log("owner: main() returns now");
+  return 0;  // ~jthread joins `normal`; then the process exits and the daemon dies with it
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-join",
+                "A sub-task that sleeps: without join() the main flow finishes first, with join()\n"
+                "it waits; the same with coroutines; then daemon-like work that dies with its\n"
+                "owner process vs work that outlives the owner's main().");
+  cli.add()("sleep-ms", demo::po::value<std::string>()->default_value("300"),
+            "how long the sub-task sleeps (the notes' 3 s, scaled)");
+  cli.add_hidden()("owner", "run as the owner process of the daemon part");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  const auto sleep = milliseconds(cli.count("sleep-ms", 1, 60'000));
+  if (cli.has("owner")) return owner(sleep);
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  demo::Log log;
+  auto section = [&](std::string_view title, auto body) {
+    fmt::print("\n== {}\n", title);
+    timelines.section();
+    log.restart();
+    try {
+      body();
+    } catch (...) {
+      if (interrupts.signal() == 0) throw;
+    }
+    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), title);
+    timelines.show(title);
+  };
+  section("a thread, not joined", [&] { threads(log, sleep, false, interrupts.token()); });
+  section("a thread, joined", [&] { threads(log, sleep, true, interrupts.token()); });
+  section("a coroutine, spawned and not awaited",
+          [&] { coroutines(log, sleep, false, interrupts.token()); });
+  section("a coroutine, awaited", [&] { coroutines(log, sleep, true, interrupts.token()); });
+  section("daemon vs normal work in a child process", [&] {
+    bp::ipstream out;
+    bp::child child("/proc/self/exe",
+                    bp::args({"--owner", "--sleep-ms", std::to_string(sleep.count())}),
+                    bp::std_out > out);
+    for (std::string line; std::getline(out, line);) fmt::print("  | {}\n", line);
+    child.wait();
+    fmt::print("owner exited with status {}; the daemon's ticks stopped when it exited\n",
+               child.exit_code());
+  });
+  timelines.finish("Join, detach, daemon");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-join", [&] { return run(argc, argv); });
+}
