@@ -1,0 +1,169 @@
+// asyncrt-processes: a process and its threads, and child processes. Prints this process's
+// pid, uid, gid, working directory and threads (before and after a Runtime starts its own);
+// starts child processes, joins two and terminates one; then a process pool maps double()
+// over 1..5: each worker process prints its pid, the results come back in order.
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <thread>
+#include <vector>
+
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <unistd.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/timelines.hpp"
+
+using namespace asyncrt;
+namespace bp = boost::process;
+
+namespace {
+
+// The threads of this process, from /proc/self/task: "tid name".
+std::vector<std::string> threads_of_this_process() {
+  std::vector<std::string> threads;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(entry.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    threads.push_back(entry.path().filename().string() + " " + name);
+  }
+  std::sort(threads.begin(), threads.end());
+  return threads;
+}
+
+void about_this_process() {
+  fmt::print("this process: pid {}, parent {}, uid {}, gid {}\n", ::getpid(), ::getppid(),
+             ::getuid(), ::getgid());
+  fmt::print("working directory: {}\n", std::filesystem::current_path().string());
+  fmt::print("(find it with: ps -ef | grep {})\n", ::getpid());
+  fmt::print("threads now (main, the Ctrl-C watcher): {}\n",
+             fmt::join(threads_of_this_process(), ", "));
+  {
+    RuntimeOptions options;
+    options.cpu_threads = 2;
+    options.blocking_threads = 1;
+    Runtime runtime(options);
+    fmt::print("threads with a Runtime (loop + 2 CPU + 1 blocking): {}\n",
+               threads_of_this_process().size());
+  }
+  fmt::print("threads after it shut down: {}\n", threads_of_this_process().size());
+}
+
+// A child that sleeps `ms` and exits with `status`.
+int child_main(int ms, int status) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  return status;
+}
+
+void children(std::chrono::milliseconds nap) {
+  const auto ms = std::to_string(nap.count());
+  std::vector<bp::child> kids;
+  kids.emplace_back("/proc/self/exe", bp::args({"--child", ms, "--status", "0"}));
+  kids.emplace_back("/proc/self/exe", bp::args({"--child", ms, "--status", "3"}));
+  kids.emplace_back("/proc/self/exe", bp::args({"--child", "60000", "--status", "0"}));
+  for (auto& kid : kids) fmt::print("started child pid {}\n", kid.id());
+  for (int i = 0; i < 2; ++i) {
+    kids[i].wait();  // join: wait for it to end
+    fmt::print("joined child pid {}: exit status {}\n", kids[i].id(), kids[i].exit_code());
+  }
+  kids[2].terminate();  // it would sleep a minute: end it (SIGKILL)
+  fmt::print("terminated child pid {} (it was still sleeping): running = {}\n", kids[2].id(),
+             kids[2].running());
+}
+
+// A pool worker: reads numbers on stdin, answers "<pid> <2n>" per line.
+int double_worker() {
+  for (std::string line; std::getline(std::cin, line);) {
+    const auto n = demo::parse_u64("worker input", line);
+    fmt::print("{} {}\n", ::getpid(), 2 * n);
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+// A pool of `size` worker processes mapping double over `numbers`, in order.
+std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& numbers,
+                                           std::size_t size) {
+  struct Worker {
+    bp::opstream in;
+    bp::ipstream out;
+    bp::child process;
+  };
+  std::vector<std::unique_ptr<Worker>> pool;
+  for (std::size_t w = 0; w < size; ++w) {
+    auto worker = std::make_unique<Worker>();
+    worker->process = bp::child("/proc/self/exe", bp::args({"--double-worker"}),
+                                bp::std_in < worker->in, bp::std_out > worker->out);
+    pool.push_back(std::move(worker));
+  }
+  std::vector<std::uint64_t> results(numbers.size());
+  // Round-robin: number i goes to worker i % size; each answers in the order it was asked.
+  for (std::size_t i = 0; i < numbers.size(); ++i) pool[i % size]->in << numbers[i] << std::endl;
+  for (auto& worker : pool) {
+    worker->in.pipe().close();
+  }
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    long pid = 0;
+    std::uint64_t doubled = 0;
+    if (!(pool[i % size]->out >> pid >> doubled)) {
+      throw std::runtime_error(fmt::format("worker {} gave no answer for {}",
+                                           pool[i % size]->process.id(), numbers[i]));
+    }
+    fmt::print("double({}) = {} in worker pid {}\n", numbers[i], doubled, pid);
+    results[i] = doubled;
+  }
+  for (auto& worker : pool) worker->process.wait();
+  return results;
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-processes",
+                "This process's pid, uid, gid, working directory and threads; child processes\n"
+                "started, joined and terminated; a process pool mapping double over 1..5.");
+  cli.add()("workers", demo::po::value<std::string>()->default_value("2"),
+            "worker processes in the pool")(
+      "child-ms", demo::po::value<std::string>()->default_value("100"),
+      "how long the joined children sleep");
+  cli.add_hidden()("child", demo::po::value<std::string>(), "run as a sleeping child")(
+      "status", demo::po::value<std::string>()->default_value("0"), "the child's exit status")(
+      "double-worker", "run as a pool worker");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  if (cli.has("double-worker")) return double_worker();
+  if (cli.has("child")) {
+    return child_main(static_cast<int>(cli.count("child", 0, 600'000)),
+                      static_cast<int>(cli.count("status", 0, 255)));
+  }
+  const std::size_t workers = cli.count("workers", 1, 64);
+  const auto nap = std::chrono::milliseconds(cli.count("child-ms", 0, 60'000));
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  fmt::print("== a process and its threads\n");
+  about_this_process();
+  fmt::print("\n== child processes\n");
+  children(nap);
+  fmt::print("\n== a pool of {} worker processes: map(double, [1..5])\n", workers);
+  const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
+  fmt::print("result: [{}]\n", fmt::join(results, ", "));
+  timelines.finish("Processes");
+  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the processes demo");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-processes", [&] { return run(argc, argv); });
+}
