@@ -1,0 +1,132 @@
+// asyncrt-pools: creating threads is the expensive part, so reuse them: a pool. This is
+// Python's concurrent.futures (submit, map, shutdown, futures) on a C++ thread pool, then the
+// same work the runtime's way: asyncrt::map offloading to the CPU pool.
+
+#include <thread>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/log.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+#include "pools/executor.hpp"
+
+using namespace asyncrt;
+using namespace asyncrt::pools;
+using std::chrono::milliseconds;
+
+namespace {
+
+// The job: "takes" a while (the thread sleeps), returns n * n.
+std::uint64_t square_slowly(std::uint64_t n, milliseconds each) {
+  trace::name_this_thread_once("pool");
+  trace::Scope job(fmt::format("square({})", n), trace::Kind::waiting);
+  std::this_thread::sleep_for(each);
+  return n * n;
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-pools",
+                "A thread pool with submit (a future), map (ordered results) and shutdown (wait,\n"
+                "or cancel what has not started): concurrent.futures on C++ threads; then the\n"
+                "same map on the asyncrt runtime.");
+  cli.add()("workers", demo::po::value<std::string>()->default_value("4"), "threads in the pool")(
+      "jobs", demo::po::value<std::string>()->default_value("8"), "jobs to run")(
+      "job-ms", demo::po::value<std::string>()->default_value("50"), "how long a job takes");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  const std::size_t workers = cli.count("workers", 1, 256);
+  const std::size_t jobs = cli.count("jobs", 1, 100'000);
+  const auto each = milliseconds(cli.count("job-ms", 0, 60'000));
+  std::vector<std::uint64_t> numbers(jobs);
+  for (std::size_t i = 0; i < jobs; ++i) numbers[i] = i + 1;
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  const double rounds = std::ceil(static_cast<double>(jobs) / static_cast<double>(workers));
+
+  fmt::print("== submit: one future per job ({} jobs of {} ms, {} workers)\n", jobs, each.count(),
+             workers);
+  {
+    const auto start = std::chrono::steady_clock::now();
+    ThreadPoolExecutor executor(workers);
+    std::vector<std::future<std::uint64_t>> futures;
+    for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+    std::uint64_t sum = 0;
+    for (auto& f : futures) sum += f.get();
+    fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
+               ms_since(start), rounds, each.count());
+  }
+
+  fmt::print("\n== map: results in the order of the inputs\n");
+  {
+    const auto start = std::chrono::steady_clock::now();
+    ThreadPoolExecutor executor(workers);
+    const auto squares = executor.map([each](std::uint64_t n) { return square_slowly(n, each); },
+                                      numbers);
+    fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
+               ms_since(start));
+  }
+
+  fmt::print("\n== shutdown(wait=true, cancel_futures=true) right after submitting\n");
+  {
+    ThreadPoolExecutor executor(workers);
+    std::vector<std::future<std::uint64_t>> futures;
+    for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+    std::this_thread::sleep_for(each / 2);  // the first jobs have started by now
+    executor.shutdown(true, true);
+    std::size_t done = 0, cancelled = 0;
+    for (auto& f : futures) {
+      try {
+        f.get();
+        ++done;
+      } catch (const CancelledError&) {
+        ++cancelled;
+      }
+    }
+    fmt::print("{} jobs finished (they had started), {} cancelled before they started; "
+               "{} in all\n",
+               done, cancelled, done + cancelled);
+  }
+
+  fmt::print("\n== the runtime's way: asyncrt::map offloading to the CPU pool ({} threads)\n",
+             workers);
+  {
+    RuntimeOptions options;
+    options.cpu_threads = workers;
+    Runtime runtime(options);
+    std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+    const auto start = std::chrono::steady_clock::now();
+    auto squares_task = [&]() -> Task<std::vector<std::uint64_t>> {
+      // A plain function: map offloads each call to the CPU pool, `workers` at a time.
+      co_return co_await asyncrt::map([each](std::uint64_t n) { return square_slowly(n, each); },
+                                      numbers, workers);
+    };
+    try {
+      const auto squares = runtime.block_on(squares_task(), "map");
+      fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), ms_since(start));
+    } catch (...) {
+      if (interrupts.signal() == 0) throw;
+    }
+  }
+  timelines.show("pools");
+  timelines.finish("Pools");
+  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the pools demo");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-pools", [&] { return run(argc, argv); });
+}
