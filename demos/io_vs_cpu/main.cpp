@@ -1,0 +1,220 @@
+// asyncrt-io-vs-cpu: N I/O-bound jobs (a request over loopback TCP to a server that answers
+// after a delay) and N CPU-bound jobs (computing), each run three ways: synchronously one
+// after another, concurrently as tasks on the one-thread event loop, and offloaded to pools.
+// I/O-bound work scales with concurrency on one thread; CPU-bound work only with cores.
+
+#include <cmath>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/core.h>
+
+#include <asyncrt/asyncrt.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
+#include "common/timelines.hpp"
+#include "common/work.hpp"
+
+using namespace asyncrt;
+using asio::ip::tcp;
+using std::chrono::milliseconds;
+
+namespace {
+
+// The remote service: echoes each line after `delay`, on its own Runtime's loop.
+class SlowEchoServer {
+ public:
+  SlowEchoServer(milliseconds delay) : runtime_(options()), acceptor_(runtime_.loop()) {
+    const tcp::endpoint any(asio::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(any.protocol());
+    acceptor_.bind(any);
+    acceptor_.listen();
+    port_ = acceptor_.local_endpoint().port();
+    runtime_.spawn(accept(delay), "echo-server");
+  }
+  ~SlowEchoServer() { runtime_.shutdown(); }
+  unsigned short port() const noexcept { return port_; }
+
+ private:
+  static RuntimeOptions options() {
+    RuntimeOptions o;
+    o.cpu_threads = 1;
+    o.blocking_threads = 1;
+    return o;
+  }
+  Task<void> accept(milliseconds delay) {
+    for (;;) {
+      auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+      runtime_.spawn(serve(std::move(socket), delay), "echo-connection");
+    }
+  }
+  static Task<void> serve(tcp::socket socket, milliseconds delay) {
+    asio::streambuf buffer;
+    try {
+      for (;;) {
+        const auto n = co_await asio::async_read_until(socket, buffer, '\n', asio::use_awaitable);
+        std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + n);
+        buffer.consume(n);
+        co_await sleep_for(delay);  // the service takes its time
+        co_await asio::async_write(socket, asio::buffer(line), asio::use_awaitable);
+      }
+    } catch (const boost::system::system_error&) {  // the client hung up
+    }
+  }
+  Runtime runtime_;
+  tcp::acceptor acceptor_;
+  unsigned short port_ = 0;
+};
+
+// One I/O-bound job, blocking: connect, send a line, wait for the echo.
+void request_blocking(unsigned short port) {
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(socket, asio::buffer(std::string("ping\n")));
+  asio::streambuf reply;
+  asio::read_until(socket, reply, '\n');
+}
+
+// The same job as a coroutine: the loop is free while it waits.
+Task<void> request_async(unsigned short port) {
+  tcp::socket socket(co_await asio::this_coro::executor);
+  co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, asio::use_awaitable);
+  co_await asio::async_write(socket, asio::buffer(std::string("ping\n")), asio::use_awaitable);
+  asio::streambuf reply;
+  co_await asio::async_read_until(socket, reply, '\n', asio::use_awaitable);
+}
+
+struct Settings {
+  std::size_t jobs = 4;
+  milliseconds io{100};
+  milliseconds cpu{100};
+  std::size_t cores = 2;
+};
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+template <typename Body>
+double timed(Body body) {
+  const auto start = std::chrono::steady_clock::now();
+  body();
+  return ms_since(start);
+}
+
+// Runs `jobs` tasks named "<kind>-<i>" on `runtime` and waits for all.
+template <typename MakeTask>
+void all_on_the_loop(Runtime& runtime, std::size_t jobs, std::string_view kind, MakeTask make) {
+  auto all = [&]() -> Task<void> {
+    std::vector<Task<void>> tasks;
+    for (std::size_t i = 1; i <= jobs; ++i) {
+      tasks.push_back(asio::co_spawn(runtime.task_executor(fmt::format("{}-{}", kind, i)), make(),
+                                     asio::use_awaitable));
+    }
+    co_await when_all(std::move(tasks));
+  };
+  runtime.block_on(all(), "main");
+}
+
+int run(int argc, char** argv) {
+  demo::Cli cli("asyncrt-io-vs-cpu",
+                "N I/O-bound jobs (a loopback TCP request answered after a delay) and N CPU-bound\n"
+                "jobs, each run synchronously, as tasks on the event loop, and offloaded to\n"
+                "pools; measured next to the model (sum, max, sum / cores).");
+  cli.add()("jobs", demo::po::value<std::string>()->default_value("4"), "jobs of each kind")(
+      "io-ms", demo::po::value<std::string>()->default_value("100"),
+      "how long the server takes to answer")(
+      "cpu-ms", demo::po::value<std::string>()->default_value("100"), "computing per CPU job");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  Settings s;
+  s.jobs = cli.count("jobs", 1, 1'000);
+  s.io = milliseconds(cli.count("io-ms", 1, 60'000));
+  s.cpu = milliseconds(cli.count("cpu-ms", 1, 60'000));
+  s.cores = std::max(1u, std::thread::hardware_concurrency());
+
+  demo::InterruptWatch interrupts;
+  demo::Timelines timelines(cli);
+  SlowEchoServer server(s.io);
+  RuntimeOptions options;
+  options.blocking_threads = s.jobs;  // one blocking thread per request: they all overlap
+  options.detect_stalls = false;      // CPU work on the loop is the point of one row
+  Runtime runtime(options);
+  std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+  const double n = static_cast<double>(s.jobs);
+  const double cpu_rounds = std::ceil(n / static_cast<double>(runtime.cpu_threads()));
+
+  struct Row {
+    std::string kind, way;
+    double measured, model;
+    std::string why;
+  };
+  std::vector<Row> rows;
+  const auto io = static_cast<double>(s.io.count());
+  const auto cpu = static_cast<double>(s.cpu.count());
+  auto row = [&](std::string kind, std::string way, double model, std::string why, auto body) {
+    timelines.section();
+    double measured = 0;
+    try {
+      measured = timed(body);
+    } catch (...) {
+      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), kind + " " + way);
+      throw;
+    }
+    rows.push_back({kind, way, measured, model, std::move(why)});
+    timelines.show(fmt::format("{}, {}", rows.back().kind, rows.back().way));
+  };
+
+  row("I/O-bound", "sync", n * io, "sum: one wait after another", [&] {
+    for (std::size_t i = 0; i < s.jobs; ++i) request_blocking(server.port());
+  });
+  row("I/O-bound", "event loop", io, "max: the waits overlap on one thread", [&] {
+    all_on_the_loop(runtime, s.jobs, "request", [&] { return request_async(server.port()); });
+  });
+  row("I/O-bound", "blocking pool", io, "max: one blocking thread per request", [&] {
+    all_on_the_loop(runtime, s.jobs, "request", [&]() -> Task<void> {
+      co_await offload_blocking([&] { request_blocking(server.port()); });
+    });
+  });
+  row("CPU-bound", "sync", n * cpu, "sum: one job after another", [&] {
+    for (std::size_t i = 0; i < s.jobs; ++i) demo::burn_cpu(s.cpu, interrupts.token());
+  });
+  row("CPU-bound", "event loop", n * cpu, "sum: one thread computes them in turn", [&] {
+    all_on_the_loop(runtime, s.jobs, "compute", [&]() -> Task<void> {
+      demo::burn_cpu(s.cpu, interrupts.token());
+      co_return;
+    });
+  });
+  row("CPU-bound", "CPU pool", cpu_rounds * cpu,
+      fmt::format("sum / cores: {} threads in parallel", runtime.cpu_threads()), [&] {
+        all_on_the_loop(runtime, s.jobs, "compute", [&]() -> Task<void> {
+          co_await offload([&](std::stop_token stop) { demo::burn_cpu(s.cpu, stop); });
+        });
+      });
+
+  fmt::print("\n{} jobs of each kind; I/O job: a TCP request answered after {} ms; CPU job: {} ms "
+             "of computing; {} cores\n\n",
+             s.jobs, s.io.count(), s.cpu.count(), s.cores);
+  fmt::print("{:<10} {:<14} {:>10} {:>8}  {}\n", "work", "run", "measured", "model", "model says");
+  for (const auto& r : rows) {
+    fmt::print("{:<10} {:<14} {:>7.0f} ms {:>5.0f} ms  {}\n", r.kind, r.way, r.measured, r.model,
+               r.why);
+  }
+  fmt::print("\nI/O-bound work got faster with concurrency on one thread; CPU-bound work only\n"
+             "with more threads on more cores.\n");
+  timelines.finish("I/O-bound vs CPU-bound");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return asyncrt::demo::guarded_main("asyncrt-io-vs-cpu", [&] { return run(argc, argv); });
+}
