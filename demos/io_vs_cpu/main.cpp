@@ -6,6 +6,8 @@
 #include <cmath>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
@@ -72,11 +74,13 @@ class SlowEchoServer {
   unsigned short port_ = 0;
 };
 
-// One I/O-bound job, blocking: connect, send a line, wait for the echo.
-void request_blocking(unsigned short port) {
+// One I/O-bound job, blocking: connect, send a line, wait for the echo. A stop request shuts
+// the socket down, which ends the blocking read (with an error).
+void request_blocking(unsigned short port, std::stop_token stop) {
   asio::io_context io;
   tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  std::stop_callback hang_up(stop, [&] { ::shutdown(socket.native_handle(), SHUT_RDWR); });
   asio::write(socket, asio::buffer(std::string("ping\n")));
   asio::streambuf reply;
   asio::read_until(socket, reply, '\n');
@@ -173,14 +177,14 @@ int run(int argc, char** argv) {
   };
 
   row("I/O-bound", "sync", n * io, "sum: one wait after another", [&] {
-    for (std::size_t i = 0; i < s.jobs; ++i) request_blocking(server.port());
+    for (std::size_t i = 0; i < s.jobs; ++i) request_blocking(server.port(), interrupts.token());
   });
   row("I/O-bound", "event loop", io, "max: the waits overlap on one thread", [&] {
     all_on_the_loop(runtime, s.jobs, "request", [&] { return request_async(server.port()); });
   });
   row("I/O-bound", "blocking pool", io, "max: one blocking thread per request", [&] {
     all_on_the_loop(runtime, s.jobs, "request", [&]() -> Task<void> {
-      co_await offload_blocking([&] { request_blocking(server.port()); });
+      co_await offload_blocking([&] { request_blocking(server.port(), interrupts.token()); });
     });
   });
   row("CPU-bound", "sync", n * cpu, "sum: one job after another", [&] {

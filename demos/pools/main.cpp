@@ -24,10 +24,12 @@ using std::chrono::milliseconds;
 namespace {
 
 // The job: "takes" a while (the thread sleeps), returns n * n.
+std::stop_token interrupted;  // set once in run(), before any pool starts
+
 std::uint64_t square_slowly(std::uint64_t n, milliseconds each) {
   trace::name_this_thread_once("pool");
   trace::Scope job(fmt::format("square({})", n), trace::Kind::waiting);
-  std::this_thread::sleep_for(each);
+  if (!demo::sleep_unless_stopped(each, interrupted)) throw std::runtime_error("interrupted");
   return n * n;
 }
 
@@ -52,72 +54,85 @@ int run(int argc, char** argv) {
   for (std::size_t i = 0; i < jobs; ++i) numbers[i] = i + 1;
 
   demo::InterruptWatch interrupts;
+  interrupted = interrupts.token();
   demo::Timelines timelines(cli);
+  auto check_interrupt = [&](std::string_view during) {
+    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), during);
+  };
   const double rounds = std::ceil(static_cast<double>(jobs) / static_cast<double>(workers));
 
-  fmt::print("== submit: one future per job ({} jobs of {} ms, {} workers)\n", jobs, each.count(),
-             workers);
-  {
-    const auto start = std::chrono::steady_clock::now();
-    ThreadPoolExecutor executor(workers);
-    std::vector<std::future<std::uint64_t>> futures;
-    for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
-    std::uint64_t sum = 0;
-    for (auto& f : futures) sum += f.get();
-    fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
-               ms_since(start), rounds, each.count());
-  }
+  // A job cut short by Ctrl-C throws out of its future: report the interrupt, not that.
+  try {
+    fmt::print("== submit: one future per job ({} jobs of {} ms, {} workers)\n", jobs, each.count(),
+               workers);
+    {
+      const auto start = std::chrono::steady_clock::now();
+      ThreadPoolExecutor executor(workers);
+      std::vector<std::future<std::uint64_t>> futures;
+      for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+      std::uint64_t sum = 0;
+      for (auto& f : futures) sum += f.get();
+      fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
+                 ms_since(start), rounds, each.count());
+    }
 
-  fmt::print("\n== map: results in the order of the inputs\n");
-  {
-    const auto start = std::chrono::steady_clock::now();
-    ThreadPoolExecutor executor(workers);
-    const auto squares = executor.map([each](std::uint64_t n) { return square_slowly(n, each); },
-                                      numbers);
-    fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
-               ms_since(start));
-  }
+    check_interrupt("submit");
+    fmt::print("\n== map: results in the order of the inputs\n");
+    {
+      const auto start = std::chrono::steady_clock::now();
+      ThreadPoolExecutor executor(workers);
+      const auto squares = executor.map([each](std::uint64_t n) { return square_slowly(n, each); },
+                                        numbers);
+      fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
+                 ms_since(start));
+    }
 
-  fmt::print("\n== shutdown(wait=true, cancel_futures=true) right after submitting\n");
-  {
-    ThreadPoolExecutor executor(workers);
-    std::vector<std::future<std::uint64_t>> futures;
-    for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
-    std::this_thread::sleep_for(each / 2);  // the first jobs have started by now
-    executor.shutdown(true, true);
-    std::size_t done = 0, cancelled = 0;
-    for (auto& f : futures) {
+    check_interrupt("map");
+    fmt::print("\n== shutdown(wait=true, cancel_futures=true) right after submitting\n");
+    {
+      ThreadPoolExecutor executor(workers);
+      std::vector<std::future<std::uint64_t>> futures;
+      for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+      std::this_thread::sleep_for(each / 2);  // the first jobs have started by now
+      executor.shutdown(true, true);
+      std::size_t done = 0, cancelled = 0;
+      for (auto& f : futures) {
+        try {
+          f.get();
+          ++done;
+        } catch (const CancelledError&) {
+          ++cancelled;
+        }
+      }
+      fmt::print("{} jobs finished (they had started), {} cancelled before they started; "
+                 "{} in all\n",
+                 done, cancelled, done + cancelled);
+    }
+
+    check_interrupt("shutdown");
+    fmt::print("\n== the runtime's way: asyncrt::map offloading to the CPU pool ({} threads)\n",
+               workers);
+    {
+      RuntimeOptions options;
+      options.cpu_threads = workers;
+      Runtime runtime(options);
+      std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+      const auto start = std::chrono::steady_clock::now();
+      auto squares_task = [&]() -> Task<std::vector<std::uint64_t>> {
+        // A plain function: map offloads each call to the CPU pool, `workers` at a time.
+        co_return co_await asyncrt::map([each](std::uint64_t n) { return square_slowly(n, each); },
+                                        numbers, workers);
+      };
       try {
-        f.get();
-        ++done;
-      } catch (const CancelledError&) {
-        ++cancelled;
+        const auto squares = runtime.block_on(squares_task(), "map");
+        fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), ms_since(start));
+      } catch (...) {
+        if (interrupts.signal() == 0) throw;
       }
     }
-    fmt::print("{} jobs finished (they had started), {} cancelled before they started; "
-               "{} in all\n",
-               done, cancelled, done + cancelled);
-  }
-
-  fmt::print("\n== the runtime's way: asyncrt::map offloading to the CPU pool ({} threads)\n",
-             workers);
-  {
-    RuntimeOptions options;
-    options.cpu_threads = workers;
-    Runtime runtime(options);
-    std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
-    const auto start = std::chrono::steady_clock::now();
-    auto squares_task = [&]() -> Task<std::vector<std::uint64_t>> {
-      // A plain function: map offloads each call to the CPU pool, `workers` at a time.
-      co_return co_await asyncrt::map([each](std::uint64_t n) { return square_slowly(n, each); },
-                                      numbers, workers);
-    };
-    try {
-      const auto squares = runtime.block_on(squares_task(), "map");
-      fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), ms_since(start));
-    } catch (...) {
-      if (interrupts.signal() == 0) throw;
-    }
+  } catch (...) {
+    check_interrupt("the pools demo");
+    throw;
   }
   timelines.show("pools");
   timelines.finish("Pools");

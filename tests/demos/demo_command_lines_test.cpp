@@ -1,0 +1,199 @@
+// Every lesson demo's command line: --help, --version, bad input (one line on stderr, exit
+// status 2, nothing on stdout), timeline files, and Ctrl-C / SIGTERM (exit 130 / 143).
+
+#include <boost/process/child.hpp>
+#include <boost/process/io.hpp>
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/run_program.hpp"
+
+namespace asyncrt::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string exe(const std::string& demo) {
+  return std::string(ASYNCRT_BIN_DIR) + "/asyncrt-" + demo;
+}
+
+const std::vector<std::string> demos{"ramen-shop", "delivery", "worker", "join", "processes",
+                                     "pools", "race", "semaphore", "producer-consumer", "gil",
+                                     "profiling", "io-vs-cpu", "tour"};
+
+class EveryDemo : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryDemo, HelpAndVersion) {
+  const auto help = run_program(exe(GetParam()), {"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.rfind("Usage: asyncrt-" + GetParam(), 0), 0u) << help.out;
+  for (const char* option : {"--timeline", "--svg", "--trace"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+  const auto version = run_program(exe(GetParam()), {"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out, "asyncrt-" + GetParam() + " " + ASYNCRT_VERSION_STRING + "\n");
+}
+
+void expect_usage_error(const std::string& demo, const std::vector<std::string>& args,
+                        const std::string& names) {
+  const auto result = run_program(exe(demo), args);
+  EXPECT_EQ(result.exit_code, 2) << demo << " " << names;
+  EXPECT_TRUE(result.out.empty()) << result.out;
+  const auto lines = lines_of(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_EQ(lines[0].rfind("asyncrt-" + demo + ": ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(names), std::string::npos) << lines[0];
+}
+
+TEST_P(EveryDemo, CommonBadInput) {
+  const auto& demo = GetParam();
+  expect_usage_error(demo, {"--bogus"}, "--bogus");
+  expect_usage_error(demo, {"stray"}, "stray");
+  expect_usage_error(demo, {"--svg"}, "--svg");
+  expect_usage_error(demo, {"--svg", "/no/such/dir/t.svg"}, "does not exist");
+  expect_usage_error(demo, {"--trace", "/tmp"}, "is a directory");
+  EXPECT_FALSE(fs::exists("/no/such/dir/t.svg"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Demos, EveryDemo, ::testing::ValuesIn(demos),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+struct BadOption {
+  std::string demo;
+  std::vector<std::string> args;
+  std::string names;
+};
+
+class DemoBadInput : public ::testing::TestWithParam<BadOption> {};
+
+TEST_P(DemoBadInput, OneLineOnStderrAndExitStatus2) {
+  expect_usage_error(GetParam().demo, GetParam().args, GetParam().names);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, DemoBadInput,
+    ::testing::Values(
+        BadOption{"ramen-shop", {"--mode", "fast"}, "--mode"},
+        BadOption{"ramen-shop", {"--orders", "0"}, "--orders"},
+        BadOption{"ramen-shop", {"--orders", "-3"}, "--orders"},
+        BadOption{"ramen-shop", {"--cooks", "99999999999999999999999"}, "--cooks"},
+        BadOption{"ramen-shop", {"--burners", "many"}, "--burners"},
+        BadOption{"ramen-shop", {"--minute-ms"}, "--minute-ms"},
+        BadOption{"delivery", {"--step-ms", "0"}, "--step-ms"},
+        BadOption{"delivery", {"--steps", "1.5"}, "--steps"},
+        BadOption{"worker", {"--rest-ms", "x"}, "--rest-ms"},
+        BadOption{"worker", {"--stop-after", "-1"}, "--stop-after"},
+        BadOption{"join", {"--sleep-ms", "0"}, "--sleep-ms"},
+        BadOption{"processes", {"--workers", "0"}, "--workers"},
+        BadOption{"pools", {"--workers", "1000"}, "--workers"},
+        BadOption{"pools", {"--jobs", ""}, "--jobs"},
+        BadOption{"race", {"--updates", "0"}, "--updates"},
+        BadOption{"race", {"--workers", "two"}, "--workers"},
+        BadOption{"semaphore", {"--connections", "0"}, "--connections"},
+        BadOption{"semaphore", {"--timeout-ms", "18446744073709551616"}, "--timeout-ms"},
+        BadOption{"producer-consumer", {"--capacity", "0"}, "--capacity"},
+        BadOption{"producer-consumer", {"--seed", "-1"}, "--seed"},
+        BadOption{"gil", {"--switch-us", "1"}, "--switch-us"},
+        BadOption{"profiling", {"--rounds", "0"}, "--rounds"},
+        BadOption{"io-vs-cpu", {"--jobs", "0"}, "--jobs"},
+        BadOption{"io-vs-cpu", {"--cpu-ms", "1e3"}, "--cpu-ms"},
+        BadOption{"tour", {"--only", "nothing"}, "--only"}));
+
+TEST(DemoTimelines, SvgAndTraceFilesAreWrittenWhole) {
+  const auto dir = fs::temp_directory_path() / ("asyncrt-timelines-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto svg = (dir / "race.svg").string();
+  const auto trace = (dir / "race.json").string();
+  const auto result = run_program(exe("race"), {"--delay-ms", "20", "--svg", svg, "--trace", trace});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream svg_file(svg), trace_file(trace);
+  const std::string picture((std::istreambuf_iterator<char>(svg_file)), {});
+  EXPECT_EQ(picture.rfind("<svg", 0), 0u);
+  EXPECT_NE(picture.find("update-1"), std::string::npos);
+  boost::property_tree::ptree tree;
+  EXPECT_NO_THROW(boost::property_tree::read_json(trace_file, tree));
+  EXPECT_GT(tree.get_child("traceEvents").size(), 10u);
+  EXPECT_FALSE(fs::exists(svg + ".partial"));
+  fs::remove_all(dir);
+}
+
+TEST(DemoTimelines, TimelineIsDrawnInTheTerminalAt80Columns) {
+  const auto result = run_program(exe("race"), {"--delay-ms", "20", "--timeline"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("timeline: threads, no lock"), std::string::npos);
+  for (const auto& line : lines_of(result.out)) {
+    if (line.find('|') != std::string::npos) {
+      EXPECT_LE(line.size(), 80u) << line;
+    }
+  }
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos);  // not a terminal: no colour
+}
+
+// Starts `demo` with arguments that make it run for seconds, sends `signal`, and expects it to
+// stop within a few seconds, with one line on stderr and exit status 128 + signal.
+struct LongRun {
+  std::string demo;
+  std::vector<std::string> args;
+};
+
+class DemoInterrupt : public ::testing::TestWithParam<LongRun> {};
+
+TEST_P(DemoInterrupt, SigintStopsItWithStatus130) {
+  namespace bp = boost::process;
+  const auto err_path = fs::temp_directory_path() /
+                        ("asyncrt-interrupt-" + std::to_string(::getpid()) + ".err");
+  bp::child demo(exe(GetParam().demo), GetParam().args, bp::std_out > bp::null,
+                 bp::std_err > err_path.string());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(demo.id(), SIGINT);
+  demo.wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(3));
+  EXPECT_EQ(demo.exit_code(), 130);
+  std::ifstream err_file(err_path);
+  const std::string err((std::istreambuf_iterator<char>(err_file)), {});
+  fs::remove(err_path);
+  const auto lines = lines_of(err);
+  // One line; the tour's comes after the line of the step it was running.
+  ASSERT_EQ(lines.size(), GetParam().demo == "tour" ? 2u : 1u) << err;
+  EXPECT_EQ(lines.back().rfind("asyncrt-" + GetParam().demo + ": interrupted by SIGINT", 0), 0u)
+      << lines.back();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    LongRuns, DemoInterrupt,
+    ::testing::Values(LongRun{"ramen-shop", {"--minute-ms", "200"}},
+                      LongRun{"ramen-shop", {"--mode", "async", "--minute-ms", "200"}},
+                      LongRun{"delivery", {"--step-ms", "5000"}},
+                      LongRun{"worker", {"--stop-after", "10000", "--rest-ms", "200"}},
+                      LongRun{"join", {"--sleep-ms", "10000"}},
+                      LongRun{"pools", {"--job-ms", "300", "--jobs", "40"}},
+                      LongRun{"race", {"--delay-ms", "5000"}},
+                      LongRun{"semaphore", {"--query-ms", "5000"}},
+                      LongRun{"producer-consumer", {"--run-ms", "10000"}},
+                      LongRun{"gil", {"--work-ms", "10000"}},
+                      LongRun{"io-vs-cpu", {"--io-ms", "5000"}},
+                      LongRun{"tour", {"--only", "race"}}),
+    [](const auto& info) {
+      std::string name = info.param.demo + "_" + std::to_string(info.index);
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+}  // namespace
+}  // namespace asyncrt::testing

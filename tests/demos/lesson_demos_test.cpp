@@ -1,0 +1,229 @@
+// Each lesson demo end to end, on small inputs: its output shows the property it teaches.
+
+#include <algorithm>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/run_program.hpp"
+
+namespace asyncrt::testing {
+namespace {
+
+ProgramResult demo(const std::string& name, const std::vector<std::string>& args) {
+  return run_program(std::string(ASYNCRT_BIN_DIR) + "/asyncrt-" + name, args);
+}
+
+// The first number captured by `pattern` (one group) in `text`; fails the test if absent.
+double number_after(const std::string& text, const std::string& pattern) {
+  std::smatch match;
+  if (!std::regex_search(text, match, std::regex(pattern))) {
+    ADD_FAILURE() << "no match for " << pattern << " in:\n" << text;
+    return -1;
+  }
+  return std::stod(match[1]);
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+std::size_t position(const std::string& text, const std::string& what) {
+  const auto at = text.find(what);
+  EXPECT_NE(at, std::string::npos) << what << " missing in:\n" << text;
+  return at;
+}
+
+TEST(RamenShop, AsyncServesAtLeast2_5TimesTheBowlsOfSyncAtTheDefaultScale) {
+  const auto r = demo("ramen-shop", {});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GE(number_after(r.out, R"(async vs sync: ([0-9.]+)x)"), 2.5) << r.out;
+  // sync: one bowl at a time, 6 an hour, and never more than one burner.
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nsync +1 +[0-9.]+ +[56]\.\d +6\.0 .* 1  one bowl)")))
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 20\.0 .*cook's hands)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nboth +2 .* 26\.7 .* 4  the 4 burners)"))) << r.out;
+}
+
+TEST(RamenShop, OneBurnerBoundsTheConcurrentCook) {
+  const auto r = demo("ramen-shop", {"--mode", "async", "--burners", "1", "--orders", "3",
+                                     "--minute-ms", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 6\.7 .* 1  the 1 burners)"))) << r.out;
+}
+
+TEST(Race, LosesAnUpdateThenEachFixEndsAtThree) {
+  const auto r = demo("race", {});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("threads, no lock: value = 2 (expected 3): updates were lost"),
+            std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("threads + mutex: value = 3 (expected 3)\n"), std::string::npos);
+  EXPECT_NE(r.out.find("threads + strand: value = 3 (expected 3)\n"), std::string::npos);
+  EXPECT_NE(r.out.find("coroutines, no lock: value = 1 (expected 3)"), std::string::npos);
+  EXPECT_NE(r.out.find("coroutines + async mutex: value = 3 (expected 3)\n"), std::string::npos);
+}
+
+TEST(Semaphore, NeverMoreThanFiveAtOnceAndTheDeadlockIsCaught) {
+  const auto r = demo("semaphore", {"--query-ms", "10", "--timeout-ms", "100"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(number_after(r.out, R"(semaphore\(5\): 20 tasks, at most (\d+) at once)"), 5);
+  EXPECT_EQ(number_after(r.out, R"(mutex: +20 tasks, at most (\d+) at once)"), 1);
+  EXPECT_NE(r.out.find("DEADLOCK detected after 100 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("one lock order:      both tasks finished"), std::string::npos) << r.out;
+}
+
+TEST(ProducerConsumer, NothingIsLostAndASlowConsumerHoldsTheProducerBack) {
+  const auto r = demo("producer-consumer", {"--run-ms", "150"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  std::string rest = r.out;
+  int runs = 0;
+  const std::regex counts(R"(produced (\d+) \(sum (\d+)\), consumed (\d+) \(sum (\d+)\), lost 0)");
+  while (std::regex_search(rest, m, counts)) {
+    EXPECT_EQ(m[1], m[3]);
+    EXPECT_EQ(m[2], m[4]);
+    EXPECT_GT(std::stoi(m[1]), 0);
+    ++runs;
+    rest = m.suffix();
+  }
+  EXPECT_EQ(runs, 2) << r.out;
+  EXPECT_NE(r.out.find("most messages queued at once: 10 of 10"), std::string::npos) << r.out;
+  EXPECT_GT(number_after(r.out, R"(slow consumer[\s\S]*found the channel full (\d+) times)"), 0);
+}
+
+TEST(Pools, MapKeepsOrderAndShutdownCancelsWhatHasNotStarted) {
+  const auto r = demo("pools", {"--jobs", "8", "--workers", "2", "--job-ms", "20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("map(square, [1..8]) = [1, 4, 9, 16, 25, 36, 49, 64]"), std::string::npos);
+  EXPECT_NE(r.out.find("map = [1, 4, 9, 16, 25, 36, 49, 64]"), std::string::npos);
+  EXPECT_EQ(number_after(r.out, R"(sum of squares = (\d+))"), 204);
+  const double finished = number_after(r.out, R"((\d+) jobs finished)");
+  const double cancelled = number_after(r.out, R"((\d+) cancelled before they started)");
+  EXPECT_EQ(finished + cancelled, 8);
+  EXPECT_GE(cancelled, 4);  // two workers had started at most two (or four) of eight
+}
+
+TEST(Processes, PoolMapsDoubleInWorkerProcesses) {
+  const auto r = demo("processes", {"--workers", "2", "--child-ms", "10"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("result: [2, 4, 6, 8, 10]"), std::string::npos) << r.out;
+  std::set<std::string> pids;
+  const std::regex line(R"(double\(\d\) = \d+ in worker pid (\d+))");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    pids.insert((*it)[1]);
+  }
+  EXPECT_EQ(pids.size(), 2u) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(joined child pid \d+: exit status 3)")));
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(terminated child pid \d+ .* running = false)")));
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(this process: pid \d+, parent \d+, uid \d+, gid \d+)")));
+}
+
+TEST(Delivery, ThreadsGetTheirOwnTidsCoroutinesShareTheLoops) {
+  const auto r = demo("delivery", {"--step-ms", "20", "--steps", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string main_tid = std::to_string(static_cast<long>(
+      number_after(r.out, R"(main thread: tid (\d+))")));
+  auto tids_in = [&](const std::string& section, const std::string& next) {
+    const auto from = r.out.find(section);
+    const auto to = next.empty() ? std::string::npos : r.out.find(next);
+    std::set<std::string> tids;
+    const std::string part = r.out.substr(from, to - from);
+    const std::regex tid(R"(\(tid (\d+)\))");
+    for (auto it = std::sregex_iterator(part.begin(), part.end(), tid);
+         it != std::sregex_iterator(); ++it) {
+      tids.insert((*it)[1]);
+    }
+    return tids;
+  };
+  EXPECT_EQ(tids_in("== the trap", "== two JobThreads"), std::set<std::string>{main_tid});
+  const auto threads = tids_in("== two JobThreads", "== two coroutines");
+  EXPECT_EQ(threads.size(), 2u);
+  EXPECT_FALSE(threads.count(main_tid));
+  const auto coroutines = tids_in("== two coroutines", "");
+  EXPECT_EQ(coroutines.size(), 1u);
+  EXPECT_FALSE(coroutines.count(main_tid));
+}
+
+TEST(Worker, RetiresThenIsGoneBothWays) {
+  const auto r = demo("worker", {"--stop-after", "150", "--rest-ms", "100", "--overwork-ms", "5"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_of(r.out, "retired.."), 2u);
+  EXPECT_EQ(count_of(r.out, "worker is gone."), 2u);
+  const auto coroutine = r.out.find("== a coroutine");
+  EXPECT_LT(r.out.find("retired.."), r.out.find("worker is gone."));
+  EXPECT_LT(r.out.find("retired..", coroutine), r.out.find("worker is gone.", coroutine));
+}
+
+TEST(Join, WithoutJoinMainFinishesFirstWithJoinItWaits) {
+  const auto r = demo("join", {"--sleep-ms", "60"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto section = [&](const std::string& title) {
+    const auto from = position(r.out, "== " + title + "\n");
+    return r.out.substr(from, r.out.find("\n== ", from + 1) - from);
+  };
+  for (const char* title : {"a thread, not joined", "a coroutine, spawned and not awaited"}) {
+    const auto s = section(title);
+    EXPECT_LT(position(s, "main: all finished"), position(s, "sub-task: finished")) << title;
+  }
+  for (const char* title : {"a thread, joined", "a coroutine, awaited"}) {
+    const auto s = section(title);
+    EXPECT_GT(position(s, "main: all finished"), position(s, "sub-task: finished")) << title;
+  }
+  const auto daemon = section("daemon vs normal work in a child process");
+  EXPECT_LT(position(daemon, "owner: main() returns now"), position(daemon, "normal: finished"));
+  EXPECT_NE(daemon.find("daemon: tick 1"), std::string::npos);
+  EXPECT_NE(daemon.find("owner exited with status 0"), std::string::npos);
+}
+
+TEST(Gil, CpuBoundThreadsDoNotSpeedUpUnderTheGilIoBoundThreadsDo) {
+  const auto r = demo("gil", {"--threads", "2", "--work-ms", "100"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LE(number_after(r.out, R"(CPU-bound, with the GIL .* ([0-9.]+)x)"), 1.3) << r.out;
+  EXPECT_GE(number_after(r.out, R"(I/O-bound, with the GIL .* ([0-9.]+)x)"), 1.5) << r.out;
+  EXPECT_GT(number_after(r.out, R"(CPU-bound, no GIL .* ([0-9.]+)x)"), 0);
+}
+
+TEST(Profiling, EightWaysSortedByTime) {
+  const auto r = demo("profiling", {"--repeat", "200", "--rounds", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<double> times;
+  const std::regex row(R"(\n[a-z_. +()]+ +([0-9.]+) +[0-9.]+x  )");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), row);
+       it != std::sregex_iterator(); ++it) {
+    times.push_back(std::stod((*it)[1]));
+  }
+  ASSERT_EQ(times.size(), 8u) << r.out;
+  EXPECT_TRUE(std::is_sorted(times.begin(), times.end()));
+}
+
+TEST(IoVsCpu, ConcurrencyHelpsIoBoundWorkNotCpuBoundWork) {
+  const auto r = demo("io-vs-cpu", {"--jobs", "4", "--io-ms", "60", "--cpu-ms", "40"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const double io_sync = number_after(r.out, R"(I/O-bound  sync +(\d+) ms)");
+  const double io_loop = number_after(r.out, R"(I/O-bound  event loop +(\d+) ms)");
+  const double cpu_sync = number_after(r.out, R"(CPU-bound  sync +(\d+) ms)");
+  const double cpu_loop = number_after(r.out, R"(CPU-bound  event loop +(\d+) ms)");
+  EXPECT_LT(io_loop * 2, io_sync) << r.out;     // four 60 ms waits overlap on one thread
+  EXPECT_GT(cpu_loop, cpu_sync * 0.7) << r.out;  // four 40 ms computations cannot
+  EXPECT_GE(cpu_loop, 160) << r.out;
+}
+
+TEST(Tour, ListsTheLessonAndRunsAStep) {
+  const auto list = demo("tour", {"--list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(lines_of(list.out).size(), 14u);
+  const auto r = demo("tour", {"--only", "semaphore"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("10b. Semaphores and deadlock"), std::string::npos);
+  EXPECT_NE(r.out.find("DEADLOCK detected"), std::string::npos);
+  EXPECT_NE(r.out.find("The tour ran 1 steps"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace asyncrt::testing
