@@ -12,13 +12,14 @@
 #include <fmt/core.h>
 
 #include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/timelines.hpp"
 #include "common/interrupt.hpp"
 #include "common/number_list.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
 #include "primes/worker.hpp"
 
-#include <asyncrt/version.hpp>
 
 namespace po = boost::program_options;
 using namespace asyncrt;
@@ -44,10 +45,11 @@ std::vector<Mode> parse_modes(const std::string& name) {
 }
 
 int run(int argc, char** argv) {
-  po::options_description visible("Options");
-  visible.add_options()("help,h", "show this help")("version", "print the version")(
-      "numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
-      "comma-separated unsigned 64-bit integers to check")(
+  demo::Cli cli(std::string(program),
+                "Checks numbers for primality serially, on the event loop, on the CPU pool's\n"
+                "threads and in worker processes, and compares their wall times.");
+  cli.add()("numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
+            "comma-separated unsigned 64-bit integers to check")(
       "mode", po::value<std::string>()->default_value("all"),
       "serial | loop | threads | processes | all (serial always runs, as the baseline)")(
       "workers", po::value<std::string>(), "threads or processes to use (default: one per core)")(
@@ -56,61 +58,37 @@ int run(int argc, char** argv) {
       "stall-ms", po::value<std::string>()->default_value("10"),
       "loop mode: report checks that hold the event loop longer than this")(
       "json", "print one JSON object instead of the table");
-  po::options_description hidden;
-  hidden.add_options()("worker", "run as a worker process (used by --mode processes)")(
-      "stray", po::value<std::vector<std::string>>(), "arguments that are not options");
-  po::positional_options_description stray;
-  stray.add("stray", -1);
-  po::options_description all;
-  all.add(visible).add(hidden);
+  cli.add_hidden()("worker", "run as a worker process (used by --mode processes)");
+  if (auto done = cli.parse(argc, argv)) return *done;
+  const auto& options = cli;
 
-  po::variables_map options;
-  po::store(po::command_line_parser(argc, argv).options(all).positional(stray).run(), options);
-  po::notify(options);
-  if (options.count("stray")) {
-    throw demo::UsageError(fmt::format("unexpected argument '{}' (options start with --)",
-                                       options["stray"].as<std::vector<std::string>>().front()));
-  }
-
-  if (options.count("version")) {
-    fmt::print("{} {}\n", program, asyncrt::version);
-    return 0;
-  }
-  if (options.count("help")) {
-    std::cout << "Usage: asyncrt-primes [options]\n\n"
-                 "Checks numbers for primality serially, on the event loop, on the CPU pool's\n"
-                 "threads and in worker processes, and compares their wall times.\n\n"
-              << visible;
-    return 0;
-  }
-  const auto algorithm = parse_algorithm(options["algorithm"].as<std::string>());
+  const auto algorithm = parse_algorithm(cli.text("algorithm"));
   if (!algorithm) {
     throw demo::UsageError(fmt::format("--algorithm must be trial or miller-rabin (got '{}')",
-                                       options["algorithm"].as<std::string>()));
+                                       cli.text("algorithm")));
   }
-  if (options.count("worker")) return serve_as_worker(*algorithm);
+  if (cli.has("worker")) return serve_as_worker(*algorithm);
 
   Job job;
   job.algorithm = *algorithm;
-  job.numbers = demo::parse_number_list("--numbers", options["numbers"].as<std::string>());
-  job.workers = options.count("workers")
-                    ? demo::parse_count("--workers", options["workers"].as<std::string>(), 1, 1024)
-                    : demo::default_workers();
-  job.stall_threshold = std::chrono::milliseconds(
-      demo::parse_count("--stall-ms", options["stall-ms"].as<std::string>(), 1, 60'000));
-  const auto modes = parse_modes(options["mode"].as<std::string>());
+  job.numbers = demo::parse_number_list("--numbers", cli.text("numbers"));
+  job.workers = cli.has("workers") ? cli.count("workers", 1, 1024) : demo::default_workers();
+  job.stall_threshold = std::chrono::milliseconds(cli.count("stall-ms", 1, 60'000));
+  const auto modes = parse_modes(cli.text("mode"));
 
   // A worker process that dies must show up as a write error, not kill us with SIGPIPE.
   std::signal(SIGPIPE, SIG_IGN);
   // Ctrl-C and SIGTERM stop whichever mode is running. Set up before any thread starts.
   demo::InterruptWatch interrupts;
   job.stop = interrupts.token();
+  demo::Timelines timelines(cli);
   auto interrupted_in = [&](Mode mode) {
     return demo::Interrupted(interrupts.signal(), fmt::format("the {} mode", mode_name(mode)));
   };
 
   std::vector<ModeRun> runs;
   for (Mode mode : modes) {
+    timelines.section();
     try {
       runs.push_back(run_mode(mode, job));
     } catch (...) {
@@ -118,12 +96,14 @@ int run(int argc, char** argv) {
       throw;
     }
     if (interrupts.signal() != 0) throw interrupted_in(mode);
+    if (!options.has("json")) timelines.show(fmt::format("{} mode", mode_name(mode)));
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(
           fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));
     }
   }
-  if (options.count("json")) {
+  timelines.finish("Prime checking, four ways");
+  if (options.has("json")) {
     print_json(job.numbers, runs);
   } else {
     print_text(job.numbers, runs, job);

@@ -57,6 +57,7 @@ ModeRun run_serial(const Job& job) {
   const auto start = Clock::now();
   for (std::uint64_t n : job.numbers) {
     if (job.stop.stop_requested()) break;
+    trace::Scope checking(std::to_string(n));
     run.prime.push_back(is_prime(n, job.algorithm, job.stop));
   }
   run.seconds = seconds_since(start);
@@ -100,10 +101,14 @@ ModeRun run_threads(const Job& job) {
   {
     Runtime runtime({.cpu_threads = job.workers});
     std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
-    // map() offloads a plain function to the CPU pool and keeps the results in input order;
-    // the stop_token lets a check in the middle of a huge number give up when cancelled.
-    auto check = [algorithm = job.algorithm](std::uint64_t n, std::stop_token stop) {
-      return is_prime(n, algorithm, std::move(stop));
+    // map() runs at most `workers` checks at once and keeps the results in input order. Each
+    // check is a task named after its number (so timelines say which is which) that offloads
+    // the computation to the CPU pool; the stop_token lets a check in the middle of a huge
+    // number give up when cancelled.
+    auto check = [&runtime, algorithm = job.algorithm](std::uint64_t n) -> Task<bool> {
+      auto compute = [algorithm, n](std::stop_token stop) { return is_prime(n, algorithm, stop); };
+      co_return co_await asio::co_spawn(runtime.task_executor(std::to_string(n)),
+                                        offload(std::move(compute)), asio::use_awaitable);
     };
     run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
   }  // joins the pools: timed like the other modes

@@ -72,6 +72,7 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
     const std::string request = fmt::format("{}\n", n);
     std::size_t length = 0;
     bool lost = false;
+    const auto asked = trace::Clock::now();
     try {
       co_await asio::async_write(to_worker, asio::buffer(request), asio::use_awaitable);
       length = co_await asio::async_read_until(from_worker, replies, '\n', asio::use_awaitable);
@@ -91,6 +92,9 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
     }
     work.prime[index] = verdict == 1;
     work.checked_by[index] = pid;
+    // The worker computed meanwhile: a span on a lane of its own (it is another process).
+    trace::record({std::to_string(n), trace::Kind::computing, fmt::format("process {}", pid), {},
+                   asked, trace::Clock::now()});
   }
 
   to_worker.close();  // end of input: the worker finishes and exits
