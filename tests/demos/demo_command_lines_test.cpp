@@ -29,7 +29,7 @@ std::string exe(const std::string& demo) {
 
 const std::vector<std::string> demos{"ramen-shop", "delivery", "worker", "join", "processes",
                                      "pools", "race", "semaphore", "producer-consumer", "gil",
-                                     "profiling", "io-vs-cpu", "tour"};
+                                     "profiling", "io-vs-cpu", "primes", "tour"};
 
 class EveryDemo : public ::testing::TestWithParam<std::string> {};
 
