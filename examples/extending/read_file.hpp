@@ -2,6 +2,7 @@
 // async_read_file: read a whole file without blocking the event loop.
 
 #include <asyncrt/runtime.hpp>
+#include <asyncrt/trace.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -62,7 +63,14 @@ struct ReadFileInitiation {
     asio::post(pool, [handler = std::move(handler), home = std::move(home), path = std::move(path),
                       cancelled]() mutable {
       std::string content;
-      const error_code error = read_in_chunks(path, content, *cancelled);
+      error_code error;
+      {
+        // Timelines: the read, as a span on this blocking-pool thread (free when not tracing).
+        asyncrt::trace::name_this_thread_once("blocking");
+        asyncrt::trace::Scope reading("read " + path.filename().string(),
+                                      asyncrt::trace::Kind::waiting);
+        error = read_in_chunks(path, content, *cancelled);
+      }
       // Step 3: complete on the caller's executor, exactly once.
       asio::dispatch(home,
                      [handler = std::move(handler), error, content = std::move(content)]() mutable {

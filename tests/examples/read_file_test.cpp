@@ -4,6 +4,7 @@
 #include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
+#include <asyncrt/timeline.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_future.hpp>
@@ -92,6 +93,31 @@ TEST(AsyncReadFile, CancellationEndsTheReadWithOperationAborted) {
     co_return;
   };
   runtime.block_on(task());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AsyncReadFile, ShowsUpInTheTimelineOnABlockingThread) {
+  const TempFile file(1000);
+  asyncrt::trace::Recording recording;
+  {
+    Runtime runtime;
+    auto read = [&]() -> Task<std::string> {
+      co_return co_await async_read_file(runtime.blocking_executor(), file.path);
+    };
+    EXPECT_EQ(runtime.block_on(read(), "reader"), file.content);
+  }
+  const auto origin = recording.origin();
+  const auto timeline = asyncrt::trace::Timeline::layout(recording.finish(), origin);
+  const auto read = std::find_if(timeline.spans.begin(), timeline.spans.end(), [&](const auto& s) {
+    return s.task == "read " + file.path.filename().string();
+  });
+  ASSERT_NE(read, timeline.spans.end());
+  EXPECT_EQ(read->kind, asyncrt::trace::Kind::waiting);
+  EXPECT_EQ(read->thread.rfind("blocking-", 0), 0u) << read->thread;
+  EXPECT_NE(asyncrt::trace::render_text(timeline).find("reader"), std::string::npos);
 }
 
 }  // namespace
