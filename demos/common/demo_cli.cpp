@@ -6,8 +6,8 @@
 #include <iostream>
 #include <vector>
 
-#include <fmt/core.h>
 #include <unistd.h>
+#include <fmt/core.h>
 
 #include <asyncrt/version.hpp>
 
@@ -23,12 +23,11 @@ void check_writable(const std::string& option, const std::string& path) {
   if (fs::is_directory(path, error)) {
     throw UsageError(fmt::format("{}: '{}' is a directory, not a file", option, path));
   }
-  const fs::path parent = fs::path(path).parent_path().empty() ? fs::path(".")
-                                                                : fs::path(path).parent_path();
+  const fs::path parent =
+      fs::path(path).parent_path().empty() ? fs::path(".") : fs::path(path).parent_path();
   if (!fs::is_directory(parent, error)) {
-    throw UsageError(
-        fmt::format("{}: cannot write '{}': directory '{}' does not exist", option, path,
-                    parent.string()));
+    throw UsageError(fmt::format("{}: cannot write '{}': directory '{}' does not exist", option,
+                                 path, parent.string()));
   }
   if (::access(parent.c_str(), W_OK) != 0 ||
       (fs::exists(path, error) && ::access(path.c_str(), W_OK) != 0)) {

@@ -33,7 +33,8 @@ class Cli {
   /// A whole number in [min, max] (the option must have a value or a default).
   std::size_t count(const std::string& name, std::size_t min, std::size_t max) const;
   /// One of `choices` (e.g. a --mode), or UsageError listing them.
-  std::string choice(const std::string& name, std::initializer_list<std::string_view> choices) const;
+  std::string choice(const std::string& name,
+                     std::initializer_list<std::string_view> choices) const;
 
   const std::string& program() const noexcept { return program_; }
   bool timeline() const { return has("timeline"); }

@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <mutex>
 
-#include <fmt/core.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <fmt/core.h>
 
 #include <asyncrt/trace.hpp>
 

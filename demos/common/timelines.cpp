@@ -6,8 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include <fmt/core.h>
 #include <unistd.h>
+#include <fmt/core.h>
 
 #include <asyncrt/timeline.hpp>
 

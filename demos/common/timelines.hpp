@@ -12,10 +12,10 @@
 namespace asyncrt::demo {
 
 /// Records the run when any of --timeline, --svg, --trace was given (construct it before the
-/// demo's Runtime, on the main thread, which it names "main" in logs and timelines). A demo made of sections calls
-/// section() before each and show() after it: --timeline draws that section in the terminal.
-/// finish() writes the whole run to the --svg and --trace files (each written to a temporary
-/// name first and renamed, so a failed run never leaves a partial file).
+/// demo's Runtime, on the main thread, which it names "main" in logs and timelines). A demo made of
+/// sections calls section() before each and show() after it: --timeline draws that section in the
+/// terminal. finish() writes the whole run to the --svg and --trace files (each written to a
+/// temporary name first and renamed, so a failed run never leaves a partial file).
 class Timelines {
  public:
   explicit Timelines(const Cli& cli);

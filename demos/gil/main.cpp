@@ -105,9 +105,10 @@ int run(int argc, char** argv) {
   s.stop = interrupts.token();
   demo::Timelines timelines(cli);
 
-  fmt::print("{} threads, {} ms of work each, {} cores; speedup = one thread's time x threads "
-             "/ wall time\n\n",
-             s.threads, s.work.count(), std::thread::hardware_concurrency());
+  fmt::print(
+      "{} threads, {} ms of work each, {} cores; speedup = one thread's time x threads "
+      "/ wall time\n\n",
+      s.threads, s.work.count(), std::thread::hardware_concurrency());
   fmt::print("{:<30} {:>10} {:>10} {:>8}\n", "work", "1 thread", "threads", "speedup");
   struct Case {
     std::string title;
@@ -125,8 +126,9 @@ int run(int argc, char** argv) {
     fmt::print("{:<30} {:>7.0f} ms {:>7.0f} ms {:>7.2f}x\n", c.title, one, many, speedup);
     timelines.show(c.title);
   }
-  fmt::print("\nWith the GIL only one thread computes at a time: no speedup for CPU-bound work.\n"
-             "Without it the threads use the cores. I/O waits release it, so they overlap.\n");
+  fmt::print(
+      "\nWith the GIL only one thread computes at a time: no speedup for CPU-bound work.\n"
+      "Without it the threads use the cores. I/O waits release it, so they overlap.\n");
   timelines.finish("The GIL");
   return 0;
 }

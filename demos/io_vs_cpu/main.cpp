@@ -61,7 +61,8 @@ class SlowEchoServer {
     try {
       for (;;) {
         const auto n = co_await asio::async_read_until(socket, buffer, '\n', asio::use_awaitable);
-        std::string line(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + n);
+        std::string line(asio::buffers_begin(buffer.data()),
+                         asio::buffers_begin(buffer.data()) + n);
         buffer.consume(n);
         co_await sleep_for(delay);  // the service takes its time
         co_await asio::async_write(socket, asio::buffer(line), asio::use_awaitable);
@@ -203,16 +204,18 @@ int run(int argc, char** argv) {
         });
       });
 
-  fmt::print("\n{} jobs of each kind; I/O job: a TCP request answered after {} ms; CPU job: {} ms "
-             "of computing; {} cores\n\n",
-             s.jobs, s.io.count(), s.cpu.count(), s.cores);
+  fmt::print(
+      "\n{} jobs of each kind; I/O job: a TCP request answered after {} ms; CPU job: {} ms "
+      "of computing; {} cores\n\n",
+      s.jobs, s.io.count(), s.cpu.count(), s.cores);
   fmt::print("{:<10} {:<14} {:>10} {:>8}  {}\n", "work", "run", "measured", "model", "model says");
   for (const auto& r : rows) {
     fmt::print("{:<10} {:<14} {:>7.0f} ms {:>5.0f} ms  {}\n", r.kind, r.way, r.measured, r.model,
                r.why);
   }
-  fmt::print("\nI/O-bound work got faster with concurrency on one thread; CPU-bound work only\n"
-             "with more threads on more cores.\n");
+  fmt::print(
+      "\nI/O-bound work got faster with concurrency on one thread; CPU-bound work only\n"
+      "with more threads on more cores.\n");
   timelines.finish("I/O-bound vs CPU-bound");
   return 0;
 }

@@ -69,7 +69,8 @@ int run(int argc, char** argv) {
       const auto start = std::chrono::steady_clock::now();
       ThreadPoolExecutor executor(workers);
       std::vector<std::future<std::uint64_t>> futures;
-      for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+      for (auto n : numbers)
+        futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
       std::uint64_t sum = 0;
       for (auto& f : futures) sum += f.get();
       fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
@@ -81,8 +82,8 @@ int run(int argc, char** argv) {
     {
       const auto start = std::chrono::steady_clock::now();
       ThreadPoolExecutor executor(workers);
-      const auto squares = executor.map([each](std::uint64_t n) { return square_slowly(n, each); },
-                                        numbers);
+      const auto squares =
+          executor.map([each](std::uint64_t n) { return square_slowly(n, each); }, numbers);
       fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
                  ms_since(start));
     }
@@ -92,7 +93,8 @@ int run(int argc, char** argv) {
     {
       ThreadPoolExecutor executor(workers);
       std::vector<std::future<std::uint64_t>> futures;
-      for (auto n : numbers) futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
+      for (auto n : numbers)
+        futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
       std::this_thread::sleep_for(each / 2);  // the first jobs have started by now
       executor.shutdown(true, true);
       std::size_t done = 0, cancelled = 0;
@@ -104,9 +106,10 @@ int run(int argc, char** argv) {
           ++cancelled;
         }
       }
-      fmt::print("{} jobs finished (they had started), {} cancelled before they started; "
-                 "{} in all\n",
-                 done, cancelled, done + cancelled);
+      fmt::print(
+          "{} jobs finished (they had started), {} cancelled before they started; "
+          "{} in all\n",
+          done, cancelled, done + cancelled);
     }
 
     check_interrupt("shutdown");

@@ -13,13 +13,12 @@
 
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
-#include "common/timelines.hpp"
 #include "common/interrupt.hpp"
 #include "common/number_list.hpp"
+#include "common/timelines.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
 #include "primes/worker.hpp"
-
 
 namespace po = boost::program_options;
 using namespace asyncrt;
@@ -64,8 +63,8 @@ int run(int argc, char** argv) {
 
   const auto algorithm = parse_algorithm(cli.text("algorithm"));
   if (!algorithm) {
-    throw demo::UsageError(fmt::format("--algorithm must be trial or miller-rabin (got '{}')",
-                                       cli.text("algorithm")));
+    throw demo::UsageError(
+        fmt::format("--algorithm must be trial or miller-rabin (got '{}')", cli.text("algorithm")));
   }
   if (cli.has("worker")) return serve_as_worker(*algorithm);
 

@@ -10,13 +10,13 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
-#include <unistd.h>
 
 #include <asyncrt/asyncrt.hpp>
 
@@ -105,7 +105,7 @@ std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& num
   for (std::size_t w = 0; w < size; ++w) {
     auto worker = std::make_unique<Worker>();
     worker->process = bp::child("/proc/self/exe", bp::args({"--double-worker"}),
-                                bp::std_in < worker->in, bp::std_out > worker->out);
+                                bp::std_in<worker->in, bp::std_out> worker->out);
     pool.push_back(std::move(worker));
   }
   std::vector<std::uint64_t> results(numbers.size());
@@ -118,8 +118,8 @@ std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& num
     long pid = 0;
     std::uint64_t doubled = 0;
     if (!(pool[i % size]->out >> pid >> doubled)) {
-      throw std::runtime_error(fmt::format("worker {} gave no answer for {}",
-                                           pool[i % size]->process.id(), numbers[i]));
+      throw std::runtime_error(
+          fmt::format("worker {} gave no answer for {}", pool[i % size]->process.id(), numbers[i]));
     }
     fmt::print("double({}) = {} in worker pid {}\n", numbers[i], doubled, pid);
     results[i] = doubled;
@@ -133,9 +133,9 @@ int run(int argc, char** argv) {
                 "This process's pid, uid, gid, working directory and threads; child processes\n"
                 "started, joined and terminated; a process pool mapping double over 1..5.");
   cli.add()("workers", demo::po::value<std::string>()->default_value("2"),
-            "worker processes in the pool")(
-      "child-ms", demo::po::value<std::string>()->default_value("100"),
-      "how long the joined children sleep");
+            "worker processes in the pool")("child-ms",
+                                            demo::po::value<std::string>()->default_value("100"),
+                                            "how long the joined children sleep");
   cli.add_hidden()("child", demo::po::value<std::string>(), "run as a sleeping child")(
       "status", demo::po::value<std::string>()->default_value("0"), "the child's exit status")(
       "double-worker", "run as a pool worker");

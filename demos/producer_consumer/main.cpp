@@ -70,8 +70,8 @@ Tally run_once(Runtime& runtime, const Settings& s) {
     Event stop;
     const auto start = steady_clock::now();
     std::vector<Task<void>> sides;
-    sides.push_back(asio::co_spawn(runtime.task_executor("producer"),
-                                   producer(queue, stop, s, t), asio::use_awaitable));
+    sides.push_back(asio::co_spawn(runtime.task_executor("producer"), producer(queue, stop, s, t),
+                                   asio::use_awaitable));
     sides.push_back(asio::co_spawn(runtime.task_executor("consumer"), consumer(queue, s, t),
                                    asio::use_awaitable));
     auto stopper = [&]() -> Task<void> {
@@ -91,12 +91,14 @@ void report(std::string_view title, const Settings& s, const Tally& t) {
              s.produce.count(), s.consume.count(), s.capacity);
   fmt::print("produced {} (sum {}), consumed {} (sum {}), lost {}\n", t.produced, t.produced_sum,
              t.consumed, t.consumed_sum, t.produced - t.consumed);
-  fmt::print("most messages queued at once: {} of {}; the producer found the channel full {} "
-             "times{}\n",
-             t.most_queued, s.capacity, t.waited_for_room,
-             t.waited_for_room > 0 ? " (back-pressure: it waited for the consumer)" : "");
-  fmt::print("ran {:.0f} ms: the producer stopped after {} ms, then the consumer drained the rest\n",
-             t.wall_ms, s.run_for.count());
+  fmt::print(
+      "most messages queued at once: {} of {}; the producer found the channel full {} "
+      "times{}\n",
+      t.most_queued, s.capacity, t.waited_for_room,
+      t.waited_for_room > 0 ? " (back-pressure: it waited for the consumer)" : "");
+  fmt::print(
+      "ran {:.0f} ms: the producer stopped after {} ms, then the consumer drained the rest\n",
+      t.wall_ms, s.run_for.count());
 }
 
 int run(int argc, char** argv) {
@@ -128,7 +130,8 @@ int run(int argc, char** argv) {
   Settings slow = s;
   slow.consume = 4 * s.produce;
   bool all_delivered = true;
-  for (const auto& [title, settings] : {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
+  for (const auto& [title, settings] :
+       {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
     timelines.section();
     Tally t;
     try {

@@ -117,12 +117,12 @@ int run(int argc, char** argv) {
       trace::Scope timing(way.name);
       const auto start = std::chrono::steady_clock::now();
       for (std::size_t i = 0; i < repeat; ++i) way.build();
-      const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
+      const std::chrono::duration<double, std::nano> took =
+          std::chrono::steady_clock::now() - start;
       per_build.push_back(took.count() / static_cast<double>(repeat));
       if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), way.name);
     }
-    std::nth_element(per_build.begin(), per_build.begin() + per_build.size() / 2,
-                     per_build.end());
+    std::nth_element(per_build.begin(), per_build.begin() + per_build.size() / 2, per_build.end());
     rows.push_back({way.name, way.python, per_build[per_build.size() / 2]});
   }
   std::sort(rows.begin(), rows.end(),
@@ -134,9 +134,10 @@ int run(int argc, char** argv) {
     fmt::print("{:<28} {:>12.1f} {:>8.1f}x  {}\n", row.name, row.median_ns,
                row.median_ns / rows.front().median_ns, row.python);
   }
-  fmt::print("\nThe notes' Python table (timeit, 1,000,000 runs): set 1.6, list 0.69, tuple 0.83,\n"
-             "str 0.47, set_add 5.7, list_append 5.0: node-based sets and growing one element\n"
-             "at a time cost the most there too.\n");
+  fmt::print(
+      "\nThe notes' Python table (timeit, 1,000,000 runs): set 1.6, list 0.69, tuple 0.83,\n"
+      "str 0.47, set_add 5.7, list_append 5.0: node-based sets and growing one element\n"
+      "at a time cost the most there too.\n");
   timelines.show("profiling");
   timelines.finish("Profiling");
   return 0;

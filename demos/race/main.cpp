@@ -122,10 +122,10 @@ int coroutines(const Settings& s, bool with_mutex) {
   auto all = [&]() -> Task<void> {
     std::vector<Task<void>> updates;
     for (std::size_t i = 1; i <= s.updates; ++i) {
-      updates.push_back(asio::co_spawn(
-          runtime.task_executor(fmt::format("update-{}", i)),
-          update_async(store, static_cast<int>(i), s, with_mutex ? &mutex : nullptr),
-          asio::use_awaitable));
+      updates.push_back(
+          asio::co_spawn(runtime.task_executor(fmt::format("update-{}", i)),
+                         update_async(store, static_cast<int>(i), s, with_mutex ? &mutex : nullptr),
+                         asio::use_awaitable));
     }
     co_await when_all(std::move(updates));
   };

@@ -66,8 +66,8 @@ class TakenBurner {
 };
 
 // One bowl, start to finish, by a cook who waits at the pot.
-void cook_bowl_synchronously(std::size_t bowl, const Shop& shop,
-                             std::counting_semaphore<>& stove, BurnerCount& burners) {
+void cook_bowl_synchronously(std::size_t bowl, const Shop& shop, std::counting_semaphore<>& stove,
+                             BurnerCount& burners) {
   const std::string name = fmt::format("bowl-{}", bowl);
   const Recipe& r = shop.recipe;
   auto at_the_pot = [&](double minutes) {
@@ -188,8 +188,8 @@ Service serve(Mode mode, const Shop& shop) {
       bowls = serve_on_the_loop(cooks, true, shop, burners);
       break;
   }
-  const double minutes = std::chrono::duration<double, std::milli>(Clock::now() - start) /
-                         shop.minute;
+  const double minutes =
+      std::chrono::duration<double, std::milli>(Clock::now() - start) / shop.minute;
   return {mode, cooks, bowls, minutes, burners.most()};
 }
 

@@ -75,8 +75,8 @@ int run(int argc, char** argv) {
                100 * service.bowls_per_hour() / prediction.bowls_per_hour, service.most_burners,
                prediction.bounded_by);
     services.push_back(service);
-    timelines.show(fmt::format("{} ({} cook{})", mode_name(m), service.cooks,
-                               service.cooks == 1 ? "" : "s"));
+    timelines.show(
+        fmt::format("{} ({} cook{})", mode_name(m), service.cooks, service.cooks == 1 ? "" : "s"));
   }
 
   auto find = [&](Mode m) -> const Service* {
@@ -85,9 +85,10 @@ int run(int argc, char** argv) {
     }
     return nullptr;
   };
-  fmt::print("\nburners = the most burners in use at once; a batch also waits for the first\n"
-             "boil and the last cook, so it stays a little under the steady-state bound.\n");
-  if (const auto *sync = find(Mode::sync), *async = find(Mode::async); sync && async) {
+  fmt::print(
+      "\nburners = the most burners in use at once; a batch also waits for the first\n"
+      "boil and the last cook, so it stays a little under the steady-state bound.\n");
+  if (const auto* sync = find(Mode::sync), *async = find(Mode::async); sync && async) {
     fmt::print("async vs sync: {:.2f}x the bowls an hour with the same single cook\n",
                async->bowls_per_hour() / sync->bowls_per_hour());
   }

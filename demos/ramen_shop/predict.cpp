@@ -30,13 +30,14 @@ Prediction predict(Mode mode, std::size_t cooks, const Shop& shop) {
   const double by_cooks = n * per_cook;
   const double by_burners = static_cast<double>(shop.burners) * 60 / r.burner();
   if (by_burners < by_cooks) {
-    return {by_burners, fmt::format("the {} burners ({:g} min on a burner a bowl)", shop.burners,
-                                    r.burner())};
+    return {by_burners,
+            fmt::format("the {} burners ({:g} min on a burner a bowl)", shop.burners, r.burner())};
   }
   if (concurrent) {
-    return {by_cooks, fmt::format("the {} ({:g} min of hands-on work a bowl)",
-                                  cooks == 1 ? "cook's hands" : fmt::format("{} cooks' hands", cooks),
-                                  r.hands())};
+    return {by_cooks,
+            fmt::format("the {} ({:g} min of hands-on work a bowl)",
+                        cooks == 1 ? "cook's hands" : fmt::format("{} cooks' hands", cooks),
+                        r.hands())};
   }
   return {by_cooks, fmt::format("one bowl at a time per cook ({:g} min a bowl)", r.total())};
 }

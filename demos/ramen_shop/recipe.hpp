@@ -12,7 +12,7 @@ namespace asyncrt::ramen {
 /// serve (hands). The pot takes a burner from boiling the water to the end of cooking.
 struct Recipe {
   double boil = 3, prepare = 2, cook = 4, serve = 1;
-  double hands() const noexcept { return prepare + serve; }  // work a cook must do
+  double hands() const noexcept { return prepare + serve; }         // work a cook must do
   double burner() const noexcept { return boil + prepare + cook; }  // a burner is taken
   double total() const noexcept { return boil + prepare + cook + serve; }
 };
@@ -45,8 +45,8 @@ struct Service {
   Mode mode;
   std::size_t cooks;
   std::size_t bowls;
-  double wall_minutes;        // measured, in model minutes
-  std::size_t most_burners;   // the most burners in use at once
+  double wall_minutes;       // measured, in model minutes
+  std::size_t most_burners;  // the most burners in use at once
   double bowls_per_hour() const noexcept { return bowls / wall_minutes * 60; }
 };
 

@@ -135,7 +135,8 @@ int run(int argc, char** argv) {
   timelines.show("a mutex (a semaphore of 1)");
 
   timelines.section();
-  fmt::print("\nopposite lock order: {}\n", guarded(two_locks(runtime, false, limit), "the deadlock"));
+  fmt::print("\nopposite lock order: {}\n",
+             guarded(two_locks(runtime, false, limit), "the deadlock"));
   timelines.show("deadlock: two locks taken in opposite order");
   timelines.section();
   fmt::print("one lock order:      {}\n", guarded(two_locks(runtime, true, limit), "the fix"));

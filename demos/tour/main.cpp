@@ -33,41 +33,67 @@ struct Step {
 
 const std::vector<Step>& steps() {
   static const std::vector<Step> all{
-      {"ramen-shop", {"--orders", "8", "--minute-ms", "5"}, "1. Concurrency and parallelism",
+      {"ramen-shop",
+       {"--orders", "8", "--minute-ms", "5"},
+       "1. Concurrency and parallelism",
        "One cook serves 6 bowls an hour standing at the pot. Working while the water boils\n"
        "(async) serves about three times as many; more cooks add parallelism."},
-      {"ramen-shop", {"--mode", "async", "--orders", "4", "--minute-ms", "5", "--timeline"},
+      {"ramen-shop",
+       {"--mode", "async", "--orders", "4", "--minute-ms", "5", "--timeline"},
        "1b. One cook, seen as a timeline",
        "The loop lane is the cook: letters are bowls being prepared or served; the bowls'\n"
        "own lanes show them waiting (~) on the stove while the cook is free."},
-      {"delivery", {"--step-ms", "50", "--steps", "2"}, "2. Synchronous vs asynchronous",
+      {"delivery",
+       {"--step-ms", "50", "--steps", "2"},
+       "2. Synchronous vs asynchronous",
        "Two jobs one after the other, on two threads, and as two coroutines on one thread.\n"
        "Watch the tids: calling run() instead of start() never leaves the main thread."},
-      {"io-vs-cpu", {"--jobs", "4", "--io-ms", "50", "--cpu-ms", "50"}, "3. I/O-bound vs CPU-bound",
+      {"io-vs-cpu",
+       {"--jobs", "4", "--io-ms", "50", "--cpu-ms", "50"},
+       "3. I/O-bound vs CPU-bound",
        "Waiting overlaps on one thread; computing only gets faster with more cores."},
-      {"processes", {}, "4. Processes and threads",
+      {"processes",
+       {},
+       "4. Processes and threads",
        "A process has a pid, an owner and threads; children are started, joined, killed; a\n"
        "pool of worker processes maps double over 1..5."},
-      {"profiling", {"--repeat", "5000", "--rounds", "3"}, "4b. Profiling",
+      {"profiling",
+       {"--repeat", "5000", "--rounds", "3"},
+       "4b. Profiling",
        "Measure before you optimise: eight ways to build 100 numbers, timed."},
-      {"worker", {"--stop-after", "400", "--rest-ms", "150", "--overwork-ms", "20"},
+      {"worker",
+       {"--stop-after", "400", "--rest-ms", "150", "--overwork-ms", "20"},
        "6. Threads in practice: stopping a worker",
        "A thread checks a stop flag and must finish its rest first; a coroutine is cancelled\n"
        "at once."},
-      {"join", {"--sleep-ms", "150"}, "6b. join() and daemon work",
+      {"join",
+       {"--sleep-ms", "150"},
+       "6b. join() and daemon work",
        "Without join() the main flow finishes first. Daemon-like work dies with its owner."},
-      {"gil", {"--work-ms", "100"}, "6c. Python's GIL",
+      {"gil",
+       {"--work-ms", "100"},
+       "6c. Python's GIL",
        "One global lock makes CPU-bound threads take turns: no speedup. I/O waits release it."},
-      {"pools", {"--jobs", "8", "--job-ms", "30"}, "8. Pools and concurrent.futures",
+      {"pools",
+       {"--jobs", "8", "--job-ms", "30"},
+       "8. Pools and concurrent.futures",
        "Reuse threads: submit returns a future, map keeps the order, shutdown can cancel."},
-      {"primes", {"--workers", "2"}, "9. The exercise: prime checking",
+      {"primes",
+       {"--workers", "2"},
+       "9. The exercise: prime checking",
        "The lesson's six numbers serially, on the loop, on threads and in processes."},
-      {"race", {"--delay-ms", "50", "--timeline"}, "10. Race conditions",
+      {"race",
+       {"--delay-ms", "50", "--timeline"},
+       "10. Race conditions",
        "Three updates on two workers end at 2: in the timeline two updates overlap, and one\n"
        "write overwrites the other. A mutex, a strand and an async mutex each end at 3."},
-      {"semaphore", {"--query-ms", "10", "--timeout-ms", "100"}, "10b. Semaphores and deadlock",
+      {"semaphore",
+       {"--query-ms", "10", "--timeout-ms", "100"},
+       "10b. Semaphores and deadlock",
        "At most 5 at once; a mutex is one at a time; two locks in opposite order deadlock."},
-      {"producer-consumer", {"--run-ms", "150"}, "10c. Producer and consumer",
+      {"producer-consumer",
+       {"--run-ms", "150"},
+       "10c. Producer and consumer",
        "A bounded queue between them: nothing lost, and a slow consumer holds the producer\n"
        "back."},
   };
@@ -95,9 +121,10 @@ int run(int argc, char** argv) {
   std::optional<std::string> only;
   if (cli.has("only")) {
     only = cli.text("only");
-    const bool known = std::any_of(steps().begin(), steps().end(),
-                                   [&](const Step& s) { return s.demo == *only; });
-    if (!known) throw demo::UsageError(fmt::format("--only: no step runs '{}' (see --list)", *only));
+    const bool known =
+        std::any_of(steps().begin(), steps().end(), [&](const Step& s) { return s.demo == *only; });
+    if (!known)
+      throw demo::UsageError(fmt::format("--only: no step runs '{}' (see --list)", *only));
   }
 
   demo::InterruptWatch interrupts;
@@ -140,10 +167,11 @@ int run(int argc, char** argv) {
     }
     ++ran;
   }
-  fmt::print("\n{}\nThe tour ran {} steps in {:.1f} s. Each demo has --help; try --timeline, --svg "
-             "and --trace.\n",
-             std::string(78, '='), ran,
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  fmt::print(
+      "\n{}\nThe tour ran {} steps in {:.1f} s. Each demo has --help; try --timeline, --svg "
+      "and --trace.\n",
+      std::string(78, '='), ran,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   timelines.show("the tour: one span per step");
   timelines.finish("The asyncrt tour");
   return 0;

@@ -37,9 +37,10 @@ std::string render_chrome_trace(const Timeline& t) {
   for (std::size_t l = 0; l < t.lanes.size(); ++l) {
     const auto& lane = t.lanes[l];
     const int pid = lane.is_thread ? 1 : 2;
-    out += fmt::format(",\n{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},"
-                       "\"args\":{{\"name\":{}}}}}",
-                       pid, l + 1, json_string(lane.name));
+    out += fmt::format(
+        ",\n{{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":{},\"tid\":{},"
+        "\"args\":{{\"name\":{}}}}}",
+        pid, l + 1, json_string(lane.name));
     for (std::size_t i : lane.spans) {
       const Span& span = t.spans[i];
       out += fmt::format(

@@ -56,8 +56,8 @@ std::string render_svg(const Timeline& t, std::string_view title) {
   const double total = std::max(ms(t.length), 1e-3);
   const double plot = width - label_width - 10;
   const double legend_rows = std::ceil(static_cast<double>(t.tasks.size()) / 4);
-  const double height = top + static_cast<double>(t.lanes.size()) * (lane_height + lane_gap) +
-                        40 + legend_rows * 18;
+  const double height =
+      top + static_cast<double>(t.lanes.size()) * (lane_height + lane_gap) + 40 + legend_rows * 18;
   auto x_of = [&](Clock::time_point p) { return label_width + ms(p - t.origin) / total * plot; };
 
   std::string out = fmt::format(
@@ -84,9 +84,8 @@ std::string render_svg(const Timeline& t, std::string_view title) {
     out += fmt::format("<text x=\"8\" y=\"{:.1f}\"{}>{}</text>\n", y + 14,
                        lane.is_thread ? " font-weight=\"bold\"" : " fill=\"#555\"",
                        escape(lane.is_thread ? lane.name : "  " + lane.name + " (waits)"));
-    out += fmt::format(
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n", label_width, y,
-        plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
+                       label_width, y, plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
     for (std::size_t i : lane.spans) {
       const Span& span = t.spans[i];
       const auto colour = palette[t.task_of[i] % std::size(palette)];
@@ -98,8 +97,9 @@ std::string render_svg(const Timeline& t, std::string_view title) {
           style = fmt::format("fill=\"{}\"", colour);
           break;
         case Kind::waiting:
-          style = fmt::format("fill=\"{}\" fill-opacity=\"0.25\" stroke=\"{}\" stroke-dasharray=\"3,2\"",
-                              colour, colour);
+          style = fmt::format(
+              "fill=\"{}\" fill-opacity=\"0.25\" stroke=\"{}\" stroke-dasharray=\"3,2\"", colour,
+              colour);
           break;
         case Kind::blocked:
           style = "fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\"";

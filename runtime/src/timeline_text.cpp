@@ -52,9 +52,9 @@ std::vector<Cell> cells_of(const Timeline& t, const Timeline::Lane& lane, std::s
     const std::size_t last = std::max(first, past_end == 0 ? 0 : past_end - 1);
     for (std::size_t c = first; c <= last; ++c) {
       // The span covering most of the cell wins.
-      const auto covered = std::max(
-          std::min(span.end, column_start(c + 1)) - std::max(span.start, column_start(c)),
-          Clock::duration(1));
+      const auto covered =
+          std::max(std::min(span.end, column_start(c + 1)) - std::max(span.start, column_start(c)),
+                   Clock::duration(1));
       if (cells[c].symbol == 0 || covered > cells[c].covered) {
         cells[c] = {symbol_for(t, i), t.task_of[i], covered};
       }
@@ -83,7 +83,8 @@ std::string fit(std::string_view text, std::size_t width) {
 }  // namespace
 
 std::string render_text(const Timeline& t, const TextStyle& style) {
-  const std::size_t columns = std::max<std::size_t>(style.width, label_width + 12) - label_width - 2;
+  const std::size_t columns =
+      std::max<std::size_t>(style.width, label_width + 12) - label_width - 2;
   std::string out;
   const std::string end = fmt::format("{:.0f} ms", ms(t.length));
   out += fmt::format("{:<{}}|0{:>{}}|\n", "", label_width, end, columns - 1);
@@ -121,8 +122,9 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
     line += entry;
   }
   out += line + "\n";
-  out += "key: A = task A computing on the thread, a = the thread sleeps for task A,\n"
-         "     ' brief work, . idle, ~ task waits (holds no thread), # blocked (lock...)\n";
+  out +=
+      "key: A = task A computing on the thread, a = the thread sleeps for task A,\n"
+      "     ' brief work, . idle, ~ task waits (holds no thread), # blocked (lock...)\n";
   return out;
 }
 

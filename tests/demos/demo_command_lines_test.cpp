@@ -27,9 +27,9 @@ std::string exe(const std::string& demo) {
   return std::string(ASYNCRT_BIN_DIR) + "/asyncrt-" + demo;
 }
 
-const std::vector<std::string> demos{"ramen-shop", "delivery", "worker", "join", "processes",
-                                     "pools", "race", "semaphore", "producer-consumer", "gil",
-                                     "profiling", "io-vs-cpu", "primes", "tour"};
+const std::vector<std::string> demos{
+    "ramen-shop", "delivery",          "worker", "join",      "processes", "pools",  "race",
+    "semaphore",  "producer-consumer", "gil",    "profiling", "io-vs-cpu", "primes", "tour"};
 
 class EveryDemo : public ::testing::TestWithParam<std::string> {};
 
@@ -66,12 +66,11 @@ TEST_P(EveryDemo, CommonBadInput) {
   EXPECT_FALSE(fs::exists("/no/such/dir/t.svg"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Demos, EveryDemo, ::testing::ValuesIn(demos),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Demos, EveryDemo, ::testing::ValuesIn(demos), [](const auto& info) {
+  std::string name = info.param;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+});
 
 struct BadOption {
   std::string demo;
@@ -87,39 +86,40 @@ TEST_P(DemoBadInput, OneLineOnStderrAndExitStatus2) {
 
 INSTANTIATE_TEST_SUITE_P(
     Table, DemoBadInput,
-    ::testing::Values(
-        BadOption{"ramen-shop", {"--mode", "fast"}, "--mode"},
-        BadOption{"ramen-shop", {"--orders", "0"}, "--orders"},
-        BadOption{"ramen-shop", {"--orders", "-3"}, "--orders"},
-        BadOption{"ramen-shop", {"--cooks", "99999999999999999999999"}, "--cooks"},
-        BadOption{"ramen-shop", {"--burners", "many"}, "--burners"},
-        BadOption{"ramen-shop", {"--minute-ms"}, "--minute-ms"},
-        BadOption{"delivery", {"--step-ms", "0"}, "--step-ms"},
-        BadOption{"delivery", {"--steps", "1.5"}, "--steps"},
-        BadOption{"worker", {"--rest-ms", "x"}, "--rest-ms"},
-        BadOption{"worker", {"--stop-after", "-1"}, "--stop-after"},
-        BadOption{"join", {"--sleep-ms", "0"}, "--sleep-ms"},
-        BadOption{"processes", {"--workers", "0"}, "--workers"},
-        BadOption{"pools", {"--workers", "1000"}, "--workers"},
-        BadOption{"pools", {"--jobs", ""}, "--jobs"},
-        BadOption{"race", {"--updates", "0"}, "--updates"},
-        BadOption{"race", {"--workers", "two"}, "--workers"},
-        BadOption{"semaphore", {"--connections", "0"}, "--connections"},
-        BadOption{"semaphore", {"--timeout-ms", "18446744073709551616"}, "--timeout-ms"},
-        BadOption{"producer-consumer", {"--capacity", "0"}, "--capacity"},
-        BadOption{"producer-consumer", {"--seed", "-1"}, "--seed"},
-        BadOption{"gil", {"--switch-us", "1"}, "--switch-us"},
-        BadOption{"profiling", {"--rounds", "0"}, "--rounds"},
-        BadOption{"io-vs-cpu", {"--jobs", "0"}, "--jobs"},
-        BadOption{"io-vs-cpu", {"--cpu-ms", "1e3"}, "--cpu-ms"},
-        BadOption{"tour", {"--only", "nothing"}, "--only"}));
+    ::testing::Values(BadOption{"ramen-shop", {"--mode", "fast"}, "--mode"},
+                      BadOption{"ramen-shop", {"--orders", "0"}, "--orders"},
+                      BadOption{"ramen-shop", {"--orders", "-3"}, "--orders"},
+                      BadOption{"ramen-shop", {"--cooks", "99999999999999999999999"}, "--cooks"},
+                      BadOption{"ramen-shop", {"--burners", "many"}, "--burners"},
+                      BadOption{"ramen-shop", {"--minute-ms"}, "--minute-ms"},
+                      BadOption{"delivery", {"--step-ms", "0"}, "--step-ms"},
+                      BadOption{"delivery", {"--steps", "1.5"}, "--steps"},
+                      BadOption{"worker", {"--rest-ms", "x"}, "--rest-ms"},
+                      BadOption{"worker", {"--stop-after", "-1"}, "--stop-after"},
+                      BadOption{"join", {"--sleep-ms", "0"}, "--sleep-ms"},
+                      BadOption{"processes", {"--workers", "0"}, "--workers"},
+                      BadOption{"pools", {"--workers", "1000"}, "--workers"},
+                      BadOption{"pools", {"--jobs", ""}, "--jobs"},
+                      BadOption{"race", {"--updates", "0"}, "--updates"},
+                      BadOption{"race", {"--workers", "two"}, "--workers"},
+                      BadOption{"semaphore", {"--connections", "0"}, "--connections"},
+                      BadOption{
+                          "semaphore", {"--timeout-ms", "18446744073709551616"}, "--timeout-ms"},
+                      BadOption{"producer-consumer", {"--capacity", "0"}, "--capacity"},
+                      BadOption{"producer-consumer", {"--seed", "-1"}, "--seed"},
+                      BadOption{"gil", {"--switch-us", "1"}, "--switch-us"},
+                      BadOption{"profiling", {"--rounds", "0"}, "--rounds"},
+                      BadOption{"io-vs-cpu", {"--jobs", "0"}, "--jobs"},
+                      BadOption{"io-vs-cpu", {"--cpu-ms", "1e3"}, "--cpu-ms"},
+                      BadOption{"tour", {"--only", "nothing"}, "--only"}));
 
 TEST(DemoTimelines, SvgAndTraceFilesAreWrittenWhole) {
   const auto dir = fs::temp_directory_path() / ("asyncrt-timelines-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto svg = (dir / "race.svg").string();
   const auto trace = (dir / "race.json").string();
-  const auto result = run_program(exe("race"), {"--delay-ms", "20", "--svg", svg, "--trace", trace});
+  const auto result =
+      run_program(exe("race"), {"--delay-ms", "20", "--svg", svg, "--trace", trace});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   std::ifstream svg_file(svg), trace_file(trace);
   const std::string picture((std::istreambuf_iterator<char>(svg_file)), {});
@@ -155,8 +155,8 @@ class DemoInterrupt : public ::testing::TestWithParam<LongRun> {};
 
 TEST_P(DemoInterrupt, SigintStopsItWithStatus130) {
   namespace bp = boost::process;
-  const auto err_path = fs::temp_directory_path() /
-                        ("asyncrt-interrupt-" + std::to_string(::getpid()) + ".err");
+  const auto err_path =
+      fs::temp_directory_path() / ("asyncrt-interrupt-" + std::to_string(::getpid()) + ".err");
   bp::child demo(exe(GetParam().demo), GetParam().args, bp::std_out > bp::null,
                  bp::std_err > err_path.string());
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
@@ -177,18 +177,16 @@ TEST_P(DemoInterrupt, SigintStopsItWithStatus130) {
 
 INSTANTIATE_TEST_SUITE_P(
     LongRuns, DemoInterrupt,
-    ::testing::Values(LongRun{"ramen-shop", {"--minute-ms", "200"}},
-                      LongRun{"ramen-shop", {"--mode", "async", "--minute-ms", "200"}},
-                      LongRun{"delivery", {"--step-ms", "5000"}},
-                      LongRun{"worker", {"--stop-after", "10000", "--rest-ms", "200"}},
-                      LongRun{"join", {"--sleep-ms", "10000"}},
-                      LongRun{"pools", {"--job-ms", "300", "--jobs", "40"}},
-                      LongRun{"race", {"--delay-ms", "5000"}},
-                      LongRun{"semaphore", {"--query-ms", "5000"}},
-                      LongRun{"producer-consumer", {"--run-ms", "10000"}},
-                      LongRun{"gil", {"--work-ms", "10000"}},
-                      LongRun{"io-vs-cpu", {"--io-ms", "5000"}},
-                      LongRun{"tour", {"--only", "race"}}),
+    ::testing::Values(
+        LongRun{"ramen-shop", {"--minute-ms", "200"}},
+        LongRun{"ramen-shop", {"--mode", "async", "--minute-ms", "200"}},
+        LongRun{"delivery", {"--step-ms", "5000"}},
+        LongRun{"worker", {"--stop-after", "10000", "--rest-ms", "200"}},
+        LongRun{"join", {"--sleep-ms", "10000"}},
+        LongRun{"pools", {"--job-ms", "300", "--jobs", "40"}},
+        LongRun{"race", {"--delay-ms", "5000"}}, LongRun{"semaphore", {"--query-ms", "5000"}},
+        LongRun{"producer-consumer", {"--run-ms", "10000"}}, LongRun{"gil", {"--work-ms", "10000"}},
+        LongRun{"io-vs-cpu", {"--io-ms", "5000"}}, LongRun{"tour", {"--only", "race"}}),
     [](const auto& info) {
       std::string name = info.param.demo + "_" + std::to_string(info.index);
       std::replace(name.begin(), name.end(), '-', '_');

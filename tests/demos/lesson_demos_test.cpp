@@ -44,24 +44,29 @@ TEST(RamenShop, AsyncServesAtLeast2_5TimesTheBowlsOfSyncAtTheDefaultScale) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GE(number_after(r.out, R"(async vs sync: ([0-9.]+)x)"), 2.5) << r.out;
   // sync: one bowl at a time, 6 an hour, and never more than one burner.
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nsync +1 +[0-9.]+ +[56]\.\d +6\.0 .* 1  one bowl)")))
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(\nsync +1 +[0-9.]+ +[56]\.\d +6\.0 .* 1  one bowl)")))
       << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 20\.0 .*cook's hands)"))) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nboth +2 .* 26\.7 .* 4  the 4 burners)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 20\.0 .*cook's hands)")))
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nboth +2 .* 26\.7 .* 4  the 4 burners)")))
+      << r.out;
 }
 
 TEST(RamenShop, OneBurnerBoundsTheConcurrentCook) {
-  const auto r = demo("ramen-shop", {"--mode", "async", "--burners", "1", "--orders", "3",
-                                     "--minute-ms", "2"});
+  const auto r = demo("ramen-shop",
+                      {"--mode", "async", "--burners", "1", "--orders", "3", "--minute-ms", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 6\.7 .* 1  the 1 burners)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\nasync +1 .* 6\.7 .* 1  the 1 burners)")))
+      << r.out;
 }
 
 TEST(Race, LosesAnUpdateThenEachFixEndsAtThree) {
   const auto r = demo("race", {});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("threads, no lock: value = 2 (expected 3): updates were lost"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("threads + mutex: value = 3 (expected 3)\n"), std::string::npos);
   EXPECT_NE(r.out.find("threads + strand: value = 3 (expected 3)\n"), std::string::npos);
   EXPECT_NE(r.out.find("coroutines, no lock: value = 1 (expected 3)"), std::string::npos);
@@ -120,15 +125,17 @@ TEST(Processes, PoolMapsDoubleInWorkerProcesses) {
   }
   EXPECT_EQ(pids.size(), 2u) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(joined child pid \d+: exit status 3)")));
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(terminated child pid \d+ .* running = false)")));
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(this process: pid \d+, parent \d+, uid \d+, gid \d+)")));
+  EXPECT_TRUE(
+      std::regex_search(r.out, std::regex(R"(terminated child pid \d+ .* running = false)")));
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex(R"(this process: pid \d+, parent \d+, uid \d+, gid \d+)")));
 }
 
 TEST(Delivery, ThreadsGetTheirOwnTidsCoroutinesShareTheLoops) {
   const auto r = demo("delivery", {"--step-ms", "20", "--steps", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string main_tid = std::to_string(static_cast<long>(
-      number_after(r.out, R"(main thread: tid (\d+))")));
+  const std::string main_tid =
+      std::to_string(static_cast<long>(number_after(r.out, R"(main thread: tid (\d+))")));
   auto tids_in = [&](const std::string& section, const std::string& next) {
     const auto from = r.out.find(section);
     const auto to = next.empty() ? std::string::npos : r.out.find(next);
@@ -209,7 +216,7 @@ TEST(IoVsCpu, ConcurrencyHelpsIoBoundWorkNotCpuBoundWork) {
   const double io_loop = number_after(r.out, R"(I/O-bound  event loop +(\d+) ms)");
   const double cpu_sync = number_after(r.out, R"(CPU-bound  sync +(\d+) ms)");
   const double cpu_loop = number_after(r.out, R"(CPU-bound  event loop +(\d+) ms)");
-  EXPECT_LT(io_loop * 2, io_sync) << r.out;     // four 60 ms waits overlap on one thread
+  EXPECT_LT(io_loop * 2, io_sync) << r.out;      // four 60 ms waits overlap on one thread
   EXPECT_GT(cpu_loop, cpu_sync * 0.7) << r.out;  // four 40 ms computations cannot
   EXPECT_GE(cpu_loop, 160) << r.out;
 }

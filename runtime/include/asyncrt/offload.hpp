@@ -11,9 +11,9 @@
 #include <exception>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
-#include <stop_token>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -139,7 +139,8 @@ struct OffloadTrace {
 
   // On the waiter's executor: the task's wait as a span.
   static void waited(const std::optional<OffloadTrace>& self) {
-    if (self) trace::record({self->task, trace::Kind::waiting, {}, {}, self->start, trace::Clock::now()});
+    if (self)
+      trace::record({self->task, trace::Kind::waiting, {}, {}, self->start, trace::Clock::now()});
   }
 };
 

@@ -7,7 +7,6 @@
 #include <functional>
 #include <string_view>
 
-
 namespace asyncrt {
 
 /// What the stall detector saw: `task` ran for `ran` on the event loop without giving it back.

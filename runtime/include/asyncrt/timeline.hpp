@@ -17,7 +17,7 @@ namespace asyncrt::trace {
 struct Timeline {
   struct Lane {
     std::string name;
-    bool is_thread = true;          // a thread's lane; otherwise a suspended task's waits
+    bool is_thread = true;           // a thread's lane; otherwise a suspended task's waits
     std::vector<std::size_t> spans;  // indexes into `spans`
   };
   struct Task {

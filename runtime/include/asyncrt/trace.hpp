@@ -25,7 +25,7 @@ std::string_view kind_name(Kind kind) noexcept;
 
 /// One span of work.
 struct Span {
-  std::string task;    ///< whose work: a task's name, or a thread's job
+  std::string task;  ///< whose work: a task's name, or a thread's job
   Kind kind = Kind::computing;
   std::string thread;  ///< the thread it ran on; empty for a suspended task (it holds none)
   std::string via;     ///< what serialised it ("strand"), or empty

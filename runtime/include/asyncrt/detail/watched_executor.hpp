@@ -10,8 +10,8 @@
 #include <boost/asio/query.hpp>
 #include <boost/asio/require.hpp>
 
-#include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_frame.hpp>
+#include <asyncrt/detail/task_label.hpp>
 
 namespace asyncrt::detail {
 
