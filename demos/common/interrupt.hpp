@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 namespace asyncrt::demo {
 
@@ -27,6 +28,15 @@ class InterruptWatch {
   /// The signal that arrived (SIGINT, SIGTERM), or 0.
   int signal() const noexcept { return signal_.load(); }
 
+  /// Throws Interrupted naming `during` if a signal has arrived.
+  void throw_if_interrupted(std::string_view during) const;
+
+  /// Runs `body` and returns what it returns. If a signal arrived meanwhile, whatever `body`
+  /// did because of it (returned early, or threw the cancellation it caused), the result is
+  /// Interrupted naming `during`; other failures pass through.
+  template <typename Body>
+  auto guard(std::string_view during, Body&& body) const;
+
  private:
   std::stop_source stop_;
   std::atomic<int> signal_{0};
@@ -43,5 +53,25 @@ class Interrupted : public std::runtime_error {
  private:
   int signal_;
 };
+
+template <typename Body>
+auto InterruptWatch::guard(std::string_view during, Body&& body) const {
+  using Result = std::invoke_result_t<Body&>;
+  try {
+    if constexpr (std::is_void_v<Result>) {
+      body();
+      throw_if_interrupted(during);
+    } else {
+      Result result = body();
+      throw_if_interrupted(during);
+      return result;
+    }
+  } catch (const Interrupted&) {
+    throw;
+  } catch (...) {
+    throw_if_interrupted(during);
+    throw;
+  }
+}
 
 }  // namespace asyncrt::demo

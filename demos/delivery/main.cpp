@@ -91,8 +91,7 @@ int run(int argc, char** argv) {
     fmt::print("\n== {}\n", title);
     timelines.section();
     log.restart();
-    body();
-    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), title);
+    interrupts.guard(title, body);
     fmt::print("{}: {:.0f} ms\n", title, log.elapsed_ms());
     timelines.show(title);
   };

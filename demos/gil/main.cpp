@@ -118,10 +118,11 @@ int run(int argc, char** argv) {
   for (const Case& c : {Case{"CPU-bound, with the GIL", Work::cpu, true},
                         Case{"CPU-bound, no GIL", Work::cpu, false},
                         Case{"I/O-bound, with the GIL", Work::io, true}}) {
-    const double one = run_threads(1, c.kind, c.with_gil, s);
+    const double one =
+        interrupts.guard(c.title, [&] { return run_threads(1, c.kind, c.with_gil, s); });
     timelines.section();
-    const double many = run_threads(s.threads, c.kind, c.with_gil, s);
-    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), c.title);
+    const double many =
+        interrupts.guard(c.title, [&] { return run_threads(s.threads, c.kind, c.with_gil, s); });
     const double speedup = one * static_cast<double>(s.threads) / many;
     fmt::print("{:<30} {:>7.0f} ms {:>7.0f} ms {:>7.2f}x\n", c.title, one, many, speedup);
     timelines.show(c.title);

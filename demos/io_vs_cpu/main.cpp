@@ -166,13 +166,7 @@ int run(int argc, char** argv) {
   const auto cpu = static_cast<double>(s.cpu.count());
   auto row = [&](std::string kind, std::string way, double model, std::string why, auto body) {
     timelines.section();
-    double measured = 0;
-    try {
-      measured = timed(body);
-    } catch (...) {
-      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), kind + " " + way);
-      throw;
-    }
+    const double measured = interrupts.guard(kind + " " + way, [&] { return timed(body); });
     rows.push_back({kind, way, measured, model, std::move(why)});
     timelines.show(fmt::format("{}, {}", rows.back().kind, rows.back().way));
   };

@@ -108,12 +108,7 @@ int run(int argc, char** argv) {
     fmt::print("\n== {}\n", title);
     timelines.section();
     log.restart();
-    try {
-      body();
-    } catch (...) {
-      if (interrupts.signal() == 0) throw;
-    }
-    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), title);
+    interrupts.guard(title, body);
     timelines.show(title);
   };
   section("a thread, not joined", [&] { threads(log, sleep, false, interrupts.token()); });

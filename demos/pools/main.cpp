@@ -56,9 +56,6 @@ int run(int argc, char** argv) {
   demo::InterruptWatch interrupts;
   interrupted = interrupts.token();
   demo::Timelines timelines(cli);
-  auto check_interrupt = [&](std::string_view during) {
-    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), during);
-  };
   const double rounds = std::ceil(static_cast<double>(jobs) / static_cast<double>(workers));
 
   // A job cut short by Ctrl-C throws out of its future: report the interrupt, not that.
@@ -77,7 +74,7 @@ int run(int argc, char** argv) {
                  ms_since(start), rounds, each.count());
     }
 
-    check_interrupt("submit");
+    interrupts.throw_if_interrupted("submit");
     fmt::print("\n== map: results in the order of the inputs\n");
     {
       const auto start = std::chrono::steady_clock::now();
@@ -88,7 +85,7 @@ int run(int argc, char** argv) {
                  ms_since(start));
     }
 
-    check_interrupt("map");
+    interrupts.throw_if_interrupted("map");
     fmt::print("\n== shutdown(wait=true, cancel_futures=true) right after submitting\n");
     {
       ThreadPoolExecutor executor(workers);
@@ -112,7 +109,7 @@ int run(int argc, char** argv) {
           done, cancelled, done + cancelled);
     }
 
-    check_interrupt("shutdown");
+    interrupts.throw_if_interrupted("shutdown");
     fmt::print("\n== the runtime's way: asyncrt::map offloading to the CPU pool ({} threads)\n",
                workers);
     {
@@ -134,12 +131,12 @@ int run(int argc, char** argv) {
       }
     }
   } catch (...) {
-    check_interrupt("the pools demo");
+    interrupts.throw_if_interrupted("the pools demo");
     throw;
   }
   timelines.show("pools");
   timelines.finish("Pools");
-  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the pools demo");
+  interrupts.throw_if_interrupted("the pools demo");
   return 0;
 }
 

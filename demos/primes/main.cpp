@@ -81,20 +81,12 @@ int run(int argc, char** argv) {
   demo::InterruptWatch interrupts;
   job.stop = interrupts.token();
   demo::Timelines timelines(cli);
-  auto interrupted_in = [&](Mode mode) {
-    return demo::Interrupted(interrupts.signal(), fmt::format("the {} mode", mode_name(mode)));
-  };
 
   std::vector<ModeRun> runs;
   for (Mode mode : modes) {
     timelines.section();
-    try {
-      runs.push_back(run_mode(mode, job));
-    } catch (...) {
-      if (interrupts.signal() != 0) throw interrupted_in(mode);
-      throw;
-    }
-    if (interrupts.signal() != 0) throw interrupted_in(mode);
+    runs.push_back(interrupts.guard(fmt::format("the {} mode", mode_name(mode)),
+                                    [&] { return run_mode(mode, job); }));
     if (!options.has("json")) timelines.show(fmt::format("{} mode", mode_name(mode)));
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(

@@ -158,7 +158,7 @@ int run(int argc, char** argv) {
   const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
   fmt::print("result: [{}]\n", fmt::join(results, ", "));
   timelines.finish("Processes");
-  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the processes demo");
+  interrupts.throw_if_interrupted("the processes demo");
   return 0;
 }
 

@@ -133,13 +133,7 @@ int run(int argc, char** argv) {
   for (const auto& [title, settings] :
        {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
     timelines.section();
-    Tally t;
-    try {
-      t = run_once(runtime, settings);
-    } catch (...) {
-      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), title);
-      throw;
-    }
+    const Tally t = interrupts.guard(title, [&] { return run_once(runtime, settings); });
     report(title, settings, t);
     all_delivered = all_delivered && t.produced == t.consumed && t.produced_sum == t.consumed_sum;
     timelines.show(title);

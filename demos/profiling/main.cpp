@@ -120,7 +120,7 @@ int run(int argc, char** argv) {
       const std::chrono::duration<double, std::nano> took =
           std::chrono::steady_clock::now() - start;
       per_build.push_back(took.count() / static_cast<double>(repeat));
-      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), way.name);
+      interrupts.throw_if_interrupted(way.name);
     }
     std::nth_element(per_build.begin(), per_build.begin() + per_build.size() / 2, per_build.end());
     rows.push_back({way.name, way.python, per_build[per_build.size() / 2]});

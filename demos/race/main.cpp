@@ -63,43 +63,52 @@ void update(FakeDataStore& store, int id, const Settings& s) {
   (*s.log)(fmt::format("{} wrote {}", name, local + 1));
 }
 
-// Runs the updates on a pool of `workers` threads; `run_one` wraps each update.
-template <typename RunOne>
-int on_a_thread_pool(const Settings& s, RunOne run_one) {
+// Runs the updates on a pool of `workers` threads. `make_runner(pool)` gives the function that
+// starts one update on the pool; it lives inside the pool's lifetime (a strand must not
+// outlive its pool).
+template <typename MakeRunner>
+int on_a_thread_pool(const Settings& s, MakeRunner make_runner) {
   FakeDataStore store;
   asio::thread_pool pool(s.workers);
-  for (std::size_t i = 1; i <= s.updates; ++i) {
-    const int id = static_cast<int>(i);
-    run_one(pool, id, [&store, &s, id] { update(store, id, s); });
+  {
+    auto run_one = make_runner(pool);
+    for (std::size_t i = 1; i <= s.updates; ++i) {
+      const int id = static_cast<int>(i);
+      run_one(id, [&store, &s, id] { update(store, id, s); });
+    }
+    pool.join();
   }
-  pool.join();
   return store.value.load();
 }
 
 int unsafe_threads(const Settings& s) {
-  return on_a_thread_pool(s, [](auto& pool, int, auto job) { asio::post(pool, std::move(job)); });
+  return on_a_thread_pool(s, [](asio::thread_pool& pool) {
+    return [&pool](int, auto job) { asio::post(pool, std::move(job)); };
+  });
 }
 
 int with_a_lock(const Settings& s) {
   std::mutex lock;
-  return on_a_thread_pool(s, [&lock](auto& pool, int id, auto job) {
-    asio::post(pool, [&lock, id, job = std::move(job)] {
-      trace::name_this_thread_once("worker");
-      {
-        trace::Scope waiting_for_the_lock(fmt::format("update-{}", id), Kind::blocked);
-        lock.lock();
-      }
-      std::lock_guard held(lock, std::adopt_lock);
-      job();
-    });
+  return on_a_thread_pool(s, [&lock](asio::thread_pool& pool) {
+    return [&lock, &pool](int id, auto job) {
+      asio::post(pool, [&lock, id, job = std::move(job)] {
+        trace::name_this_thread_once("worker");
+        {
+          trace::Scope waiting_for_the_lock(fmt::format("update-{}", id), Kind::blocked);
+          lock.lock();
+        }
+        std::lock_guard held(lock, std::adopt_lock);
+        job();
+      });
+    };
   });
 }
 
 int with_a_strand(const Settings& s) {
-  std::optional<asio::strand<asio::thread_pool::executor_type>> strand;
-  return on_a_thread_pool(s, [&strand](auto& pool, int, auto job) {
-    if (!strand) strand.emplace(asio::make_strand(pool.get_executor()));
-    asio::post(*strand, std::move(job));  // one at a time, on any of the pool's threads
+  return on_a_thread_pool(s, [](asio::thread_pool& pool) {
+    return [strand = asio::make_strand(pool.get_executor())](int, auto job) {
+      asio::post(strand, std::move(job));  // one at a time, on any of the pool's threads
+    };
   });
 }
 
@@ -169,13 +178,7 @@ int run(int argc, char** argv) {
     fmt::print("\n== {} ({} updates, {} workers)\n", way.name, s.updates, s.workers);
     timelines.section();
     log.restart();
-    int value = 0;
-    try {
-      value = way.run();
-    } catch (...) {
-      if (interrupts.signal() == 0) throw;
-    }
-    if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), way.name);
+    const int value = interrupts.guard(way.name, way.run);
     fmt::print("{}: value = {} (expected {}){}\n", way.name, value, s.updates,
                value == static_cast<int>(s.updates) ? "" : ": updates were lost");
     results.emplace_back(way.name, value);

@@ -59,15 +59,8 @@ int run(int argc, char** argv) {
   std::vector<Service> services;
   for (Mode m : modes) {
     timelines.section();
-    Service service;
-    try {
-      service = serve(m, shop);
-    } catch (...) {
-      if (interrupts.signal() != 0) {
-        throw demo::Interrupted(interrupts.signal(), fmt::format("the {} mode", mode_name(m)));
-      }
-      throw;
-    }
+    const Service service =
+        interrupts.guard(fmt::format("the {} mode", mode_name(m)), [&] { return serve(m, shop); });
     const auto prediction = predict(m, service.cooks, shop);
     fmt::print("{:<9} {:>5} {:>10.1f} {:>10.1f} {:>9.1f} {:>7.0f}% {:>7}  {}\n", mode_name(m),
                service.cooks, service.wall_minutes, service.bowls_per_hour(),

@@ -113,12 +113,7 @@ int run(int argc, char** argv) {
   Runtime runtime;
   std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
   auto guarded = [&](auto task, std::string_view what) {
-    try {
-      return runtime.block_on(std::move(task));
-    } catch (...) {
-      if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), what);
-      throw;
-    }
+    return interrupts.guard(what, [&] { return runtime.block_on(std::move(task)); });
   };
 
   timelines.section();

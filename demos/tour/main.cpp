@@ -158,9 +158,7 @@ int run(int argc, char** argv) {
       std::lock_guard lock(running_mutex);
       running = nullptr;
     }
-    if (interrupts.signal() != 0) {
-      throw demo::Interrupted(interrupts.signal(), fmt::format("asyncrt-{}", step.demo));
-    }
+    interrupts.throw_if_interrupted(fmt::format("asyncrt-{}", step.demo));
     if (child.exit_code() != 0) {
       throw std::runtime_error(
           fmt::format("asyncrt-{} exited with status {}", step.demo, child.exit_code()));

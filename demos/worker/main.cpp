@@ -123,7 +123,7 @@ int run(int argc, char** argv) {
   coroutine_worker(s, log, interrupts.token());
   timelines.show("a coroutine stopped by cancellation");
   timelines.finish("A worker that retires");
-  if (interrupts.signal() != 0) throw demo::Interrupted(interrupts.signal(), "the worker demo");
+  interrupts.throw_if_interrupted("the worker demo");
   return 0;
 }
 

@@ -54,7 +54,7 @@ double tick_step(double total_ms) {
 
 std::string render_svg(const Timeline& t, std::string_view title) {
   const double total = std::max(ms(t.length), 1e-3);
-  const double plot = width - label_width - 10;
+  const double plot = width - label_width - 36;  // room for the last tick's label
   const double legend_rows = std::ceil(static_cast<double>(t.tasks.size()) / 4);
   const double height =
       top + static_cast<double>(t.lanes.size()) * (lane_height + lane_gap) + 40 + legend_rows * 18;
