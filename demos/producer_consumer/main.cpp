@@ -130,8 +130,9 @@ int run(int argc, char** argv) {
   Settings slow = s;
   slow.consume = 4 * s.produce;
   bool all_delivered = true;
-  for (const auto& [title, settings] :
-       {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
+  for (const auto& run : {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
+    const std::string_view title = run.first;
+    const Settings& settings = run.second;
     timelines.section();
     const Tally t = interrupts.guard(title, [&] { return run_once(runtime, settings); });
     report(title, settings, t);

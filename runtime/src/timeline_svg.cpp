@@ -83,7 +83,7 @@ std::string render_svg(const Timeline& t, std::string_view title) {
     const double y = top + static_cast<double>(l) * (lane_height + lane_gap);
     out += fmt::format("<text x=\"8\" y=\"{:.1f}\"{}>{}</text>\n", y + 14,
                        lane.is_thread ? " font-weight=\"bold\"" : " fill=\"#555\"",
-                       escape(lane.is_thread ? lane.name : "  " + lane.name + " (waits)"));
+                       escape(lane.name.substr(0, 19)));  // what fits left of the plot
     out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
                        label_width, y, plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
     for (std::size_t i : lane.spans) {
