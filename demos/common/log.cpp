@@ -15,9 +15,13 @@ long thread_id() noexcept {
   return static_cast<long>(::syscall(SYS_gettid));
 }
 
-double Log::elapsed_ms() const noexcept {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+double ms_since(std::chrono::steady_clock::time_point start) noexcept {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
+}
+
+double Log::elapsed_ms() const noexcept {
+  return ms_since(start_);
 }
 
 void Log::operator()(std::string_view text) const {

@@ -21,6 +21,9 @@ class Log {
   std::chrono::steady_clock::time_point start_;
 };
 
+/// Milliseconds from `start` until now.
+double ms_since(std::chrono::steady_clock::time_point start) noexcept;
+
 /// The kernel's id of the calling thread (what `ps -L` shows).
 long thread_id() noexcept;
 

@@ -1,7 +1,6 @@
 #pragma once
 // Gil: a model of CPython's global interpreter lock for C++ threads.
 
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
@@ -9,13 +8,11 @@
 namespace asyncrt::gil {
 
 /// One lock that a "Python" thread must hold to run. Like CPython's, it is handed over fairly:
-/// a thread that has held it for the switch interval gives it up when another thread waits,
-/// and takes it back only after its turn comes again (a ticket queue). A thread that waits for
-/// I/O releases it meanwhile. Any thread may use it.
+/// a thread that has run for the switch interval calls maybe_switch(), which gives it up when
+/// another thread waits and takes it back only after its turn comes again (a ticket queue). A
+/// thread that waits for I/O releases it meanwhile. Any thread may use it.
 class Gil {
  public:
-  explicit Gil(std::chrono::microseconds switch_interval) : interval_(switch_interval) {}
-
   void acquire() {
     std::unique_lock lock(mutex_);
     const std::size_t ticket = next_ticket_++;
@@ -35,10 +32,8 @@ class Gil {
     release();
     acquire();
   }
-  std::chrono::microseconds interval() const noexcept { return interval_; }
 
  private:
-  std::chrono::microseconds interval_;
   std::mutex mutex_;
   std::condition_variable turn_changed_;
   std::size_t next_ticket_ = 0;

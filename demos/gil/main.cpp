@@ -14,6 +14,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/log.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 #include "gil/gil.hpp"
@@ -75,7 +76,7 @@ void job(std::size_t id, Work kind, Gil* gil, const Settings& s) {
 }
 
 double run_threads(std::size_t threads, Work kind, bool with_gil, const Settings& s) {
-  Gil gil(s.switch_interval);
+  Gil gil;
   const auto start = std::chrono::steady_clock::now();
   {
     std::vector<std::jthread> pool;
@@ -83,8 +84,7 @@ double run_threads(std::size_t threads, Work kind, bool with_gil, const Settings
       pool.emplace_back([&, t] { job(t, kind, with_gil ? &gil : nullptr, s); });
     }
   }
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
+  return demo::ms_since(start);
 }
 
 int run(int argc, char** argv) {

@@ -20,6 +20,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/log.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -103,16 +104,11 @@ struct Settings {
   std::size_t cores = 2;
 };
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 template <typename Body>
 double timed(Body body) {
   const auto start = std::chrono::steady_clock::now();
   body();
-  return ms_since(start);
+  return demo::ms_since(start);
 }
 
 // Runs `jobs` tasks named "<kind>-<i>" on `runtime` and waits for all.

@@ -33,11 +33,6 @@ std::uint64_t square_slowly(std::uint64_t n, milliseconds each) {
   return n * n;
 }
 
-double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-pools",
                 "A thread pool with submit (a future), map (ordered results) and shutdown (wait,\n"
@@ -71,7 +66,7 @@ int run(int argc, char** argv) {
       std::uint64_t sum = 0;
       for (auto& f : futures) sum += f.get();
       fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
-                 ms_since(start), rounds, each.count());
+                 demo::ms_since(start), rounds, each.count());
     }
 
     interrupts.throw_if_interrupted("submit");
@@ -82,7 +77,7 @@ int run(int argc, char** argv) {
       const auto squares =
           executor.map([each](std::uint64_t n) { return square_slowly(n, each); }, numbers);
       fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
-                 ms_since(start));
+                 demo::ms_since(start));
     }
 
     interrupts.throw_if_interrupted("map");
@@ -125,7 +120,7 @@ int run(int argc, char** argv) {
       };
       try {
         const auto squares = runtime.block_on(squares_task(), "map");
-        fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), ms_since(start));
+        fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), demo::ms_since(start));
       } catch (...) {
         if (interrupts.signal() == 0) throw;
       }

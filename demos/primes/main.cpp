@@ -59,7 +59,6 @@ int run(int argc, char** argv) {
       "json", "print one JSON object instead of the table");
   cli.add_hidden()("worker", "run as a worker process (used by --mode processes)");
   if (auto done = cli.parse(argc, argv)) return *done;
-  const auto& options = cli;
 
   const auto algorithm = parse_algorithm(cli.text("algorithm"));
   if (!algorithm) {
@@ -87,14 +86,14 @@ int run(int argc, char** argv) {
     timelines.section();
     runs.push_back(interrupts.guard(fmt::format("the {} mode", mode_name(mode)),
                                     [&] { return run_mode(mode, job); }));
-    if (!options.has("json")) timelines.show(fmt::format("{} mode", mode_name(mode)));
+    if (!cli.has("json")) timelines.show(fmt::format("{} mode", mode_name(mode)));
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(
           fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));
     }
   }
   timelines.finish("Prime checking, four ways");
-  if (options.has("json")) {
+  if (cli.has("json")) {
     print_json(job.numbers, runs);
   } else {
     print_text(job.numbers, runs, job);

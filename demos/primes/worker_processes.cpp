@@ -93,12 +93,14 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
     work.prime[index] = verdict == 1;
     work.checked_by[index] = pid;
     // The worker computed meanwhile: a span on a lane of its own (it is another process).
-    trace::record({std::to_string(n),
-                   trace::Kind::computing,
-                   fmt::format("process {}", pid),
-                   {},
-                   asked,
-                   trace::Clock::now()});
+    if (trace::enabled()) {
+      trace::record({std::to_string(n),
+                     trace::Kind::computing,
+                     fmt::format("process {}", pid),
+                     {},
+                     asked,
+                     trace::Clock::now()});
+    }
   }
 
   to_worker.close();  // end of input: the worker finishes and exits

@@ -14,6 +14,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/log.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -80,7 +81,7 @@ Tally run_once(Runtime& runtime, const Settings& s) {
     };
     sides.push_back(stopper());
     co_await when_all(std::move(sides));
-    t.wall_ms = duration<double, std::milli>(steady_clock::now() - start).count();
+    t.wall_ms = demo::ms_since(start);
   };
   runtime.block_on(shop(), "shop");
   return t;

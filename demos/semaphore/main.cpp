@@ -13,6 +13,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/log.hpp"
 #include "common/timelines.hpp"
 
 using namespace asyncrt;
@@ -49,8 +50,7 @@ Task<Measured> share(Runtime& runtime, const Settings& s, std::size_t permits,
                                      asio::use_awaitable));
   }
   co_await when_all(std::move(queries));
-  measured.wall_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  measured.wall_ms = demo::ms_since(start);
   co_return measured;
 }
 

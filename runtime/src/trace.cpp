@@ -32,6 +32,12 @@ Store& store() {
 
 thread_local std::string thread_name;
 
+std::vector<Span> by_start(std::vector<Span> spans) {
+  std::stable_sort(spans.begin(), spans.end(),
+                   [](const Span& a, const Span& b) { return a.start < b.start; });
+  return spans;
+}
+
 }  // namespace
 
 std::string_view kind_name(Kind kind) noexcept {
@@ -73,9 +79,7 @@ std::vector<Span> Recording::finish() {
     finished_ = true;
     spans.swap(s.spans);
   }
-  std::stable_sort(spans.begin(), spans.end(),
-                   [](const Span& a, const Span& b) { return a.start < b.start; });
-  return spans;
+  return by_start(std::move(spans));
 }
 
 std::vector<Span> Recording::snapshot() const {
@@ -85,9 +89,7 @@ std::vector<Span> Recording::snapshot() const {
     std::lock_guard lock(s.mutex);
     spans = s.spans;
   }
-  std::stable_sort(spans.begin(), spans.end(),
-                   [](const Span& a, const Span& b) { return a.start < b.start; });
-  return spans;
+  return by_start(std::move(spans));
 }
 
 std::size_t Recording::dropped() const noexcept {
@@ -135,35 +137,26 @@ std::string_view current_task() noexcept {
   return label ? std::string_view(label->name) : std::string_view();
 }
 
-Scope::Scope(std::string task, Kind kind, std::string via) : on_(enabled()) {
-  if (!on_) return;
-  span_.task = std::move(task);
-  span_.kind = kind;
-  span_.thread = this_thread_name();
-  span_.via = std::move(via);
-  span_.start = Clock::now();
+void detail::OpenSpan::open(std::string task, Kind kind, std::string thread, std::string via) {
+  span_.emplace(Span{std::move(task), kind, std::move(thread), std::move(via), Clock::now(), {}});
 }
 
-Scope::~Scope() {
-  if (!on_) return;
-  span_.end = Clock::now();
-  record(std::move(span_));
+detail::OpenSpan::~OpenSpan() {
+  if (!span_) return;
+  span_->end = Clock::now();
+  record(std::move(*span_));
 }
 
-Suspension::Suspension(Kind kind)
-    : Suspension(enabled() ? std::string(current_task()) : std::string(), kind) {}
-
-Suspension::Suspension(std::string task, Kind kind) : on_(enabled()) {
-  if (!on_) return;
-  span_.task = std::move(task);
-  span_.kind = kind;
-  span_.start = Clock::now();
+Scope::Scope(std::string task, Kind kind, std::string via) {
+  if (enabled()) span_.open(std::move(task), kind, this_thread_name(), std::move(via));
 }
 
-Suspension::~Suspension() {
-  if (!on_) return;
-  span_.end = Clock::now();
-  record(std::move(span_));
+Suspension::Suspension(Kind kind) {
+  if (enabled()) span_.open(std::string(current_task()), kind, {}, {});
+}
+
+Suspension::Suspension(std::string task, Kind kind) {
+  if (enabled()) span_.open(std::move(task), kind, {}, {});
 }
 
 }  // namespace asyncrt::trace

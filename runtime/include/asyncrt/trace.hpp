@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,21 @@ struct Span {
 
 namespace detail {
 extern std::atomic<bool> recording;
-}
+
+/// A span being timed: open() stamps its start, the destructor stamps its end and records it.
+/// Never opened (no Span built at all) while no Recording is on.
+class OpenSpan {
+ public:
+  OpenSpan() = default;
+  ~OpenSpan();
+  OpenSpan(const OpenSpan&) = delete;
+  OpenSpan& operator=(const OpenSpan&) = delete;
+  void open(std::string task, Kind kind, std::string thread, std::string via);
+
+ private:
+  std::optional<Span> span_;
+};
+}  // namespace detail
 
 /// True while a Recording is on. One relaxed load: this is the whole cost of tracing when off.
 inline bool enabled() noexcept {
@@ -88,13 +103,9 @@ std::string_view current_task() noexcept;
 class Scope {
  public:
   explicit Scope(std::string task, Kind kind = Kind::computing, std::string via = {});
-  ~Scope();
-  Scope(const Scope&) = delete;
-  Scope& operator=(const Scope&) = delete;
 
  private:
-  bool on_;
-  Span span_;
+  detail::OpenSpan span_;
 };
 
 /// A task's wait, from construction (just before a `co_await`) to destruction (after it
@@ -104,13 +115,9 @@ class Suspension {
  public:
   explicit Suspension(Kind kind = Kind::waiting);
   Suspension(std::string task, Kind kind);
-  ~Suspension();
-  Suspension(const Suspension&) = delete;
-  Suspension& operator=(const Suspension&) = delete;
 
  private:
-  bool on_;
-  Span span_;
+  detail::OpenSpan span_;
 };
 
 }  // namespace asyncrt::trace
