@@ -72,7 +72,9 @@ void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
 int owner(milliseconds sleep) {
   const demo::Log log;
   trace::name_this_thread("owner");
-  std::thread daemon([&] {
+  // The daemon owns everything it touches (its own copy of the log): it runs on after owner()
+  // returns, so a reference to owner()'s locals would dangle.
+  std::thread daemon([log, sleep] {
     trace::name_this_thread("daemon");
     for (int tick = 1;; ++tick) {
       log(fmt::format("daemon: tick {}", tick));
