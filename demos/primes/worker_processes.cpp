@@ -3,9 +3,15 @@
 // Each worker is `asyncrt-primes --worker`: it reads one number per line on stdin and answers
 // "<number> <1|0>" on stdout. The parent runs one coroutine per worker on the event loop; the
 // coroutines take the next number from a shared index (they all run on the loop thread, so no
-// lock is needed), write it, and wait for the answer without blocking the loop.
+// lock is needed), write it, and wait for the answer without blocking the loop. A worker that
+// dies (a crash, kill -9) is reaped and reported with its pid and the number it had; that
+// number is checked once more on a new worker.
 
 #include <fcntl.h>
+#include <sys/wait.h>
+
+#include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -36,7 +42,13 @@ struct SharedWork {
   const Job& job;
   std::vector<std::optional<bool>> prime;
   std::vector<long> checked_by;
-  std::size_t next = 0;  // the next number to hand out; touched only on the loop thread
+  std::vector<int> lost_workers;  // per number: workers that died while checking it
+  std::size_t next = 0;           // the next number to hand out; touched only on the loop thread
+
+  std::optional<std::size_t> take() {
+    if (next == job.numbers.size()) return std::nullopt;
+    return next++;
+  }
 };
 
 // The parent's ends of a worker's pipes must not leak into the workers started after it: a
@@ -53,61 +65,115 @@ std::string read_line(asio::streambuf& buffer, std::size_t length) {
   return line;
 }
 
-// Feeds one worker process until no number is left, then lets it exit and reaps it.
-Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
-  auto& loop = Runtime::current().loop();
-  bp::async_pipe to_worker(loop);
-  bp::async_pipe from_worker(loop);
-  close_on_exec(to_worker);
-  close_on_exec(from_worker);
-  bp::child worker(executable.string(), "--worker", "--algorithm",
-                   std::string(algorithm_name(work.job.algorithm)),
-                   bp::std_in<to_worker, bp::std_out> from_worker);
-  const long pid = worker.id();
-  asio::streambuf replies;
+// "exited with status 3", "was killed by signal 9 (SIGKILL)".
+std::string describe_exit(int native_status) {
+  if (WIFSIGNALED(native_status)) {
+    const int signal = WTERMSIG(native_status);
+    const char* name = sigabbrev_np(signal);
+    return name ? fmt::format("was killed by signal {} (SIG{})", signal, name)
+                : fmt::format("was killed by signal {}", signal);
+  }
+  return fmt::format("exited with status {}", WEXITSTATUS(native_status));
+}
 
-  while (work.next < work.job.numbers.size()) {
-    const std::size_t index = work.next++;
-    const std::uint64_t n = work.job.numbers[index];
+// One worker process and the parent's ends of its pipes. Runs on the loop thread. If the task
+// that owns it is cancelled, ~child kills the worker and reaps it.
+class WorkerProcess {
+ public:
+  WorkerProcess(const std::filesystem::path& executable, Algorithm algorithm)
+      : to_worker_(Runtime::current().loop()), from_worker_(Runtime::current().loop()) {
+    close_on_exec(to_worker_);
+    close_on_exec(from_worker_);
+    child_ = bp::child(executable.string(), "--worker", "--algorithm",
+                       std::string(algorithm_name(algorithm)),
+                       bp::std_in<to_worker_, bp::std_out> from_worker_);
+  }
+
+  long pid() const { return child_.id(); }
+
+  /// Asks the worker about `n`. nullopt when the worker died before answering (its pipes
+  /// broke); throws when it answered something else than "<n> <1|0>".
+  Task<std::optional<bool>> check(std::uint64_t n) {
     const std::string request = fmt::format("{}\n", n);
     std::size_t length = 0;
-    bool lost = false;
-    const auto asked = trace::Clock::now();
     try {
-      co_await asio::async_write(to_worker, asio::buffer(request), asio::use_awaitable);
-      length = co_await asio::async_read_until(from_worker, replies, '\n', asio::use_awaitable);
-    } catch (const boost::system::system_error&) {
-      lost = true;
+      co_await asio::async_write(to_worker_, asio::buffer(request), asio::use_awaitable);
+      length = co_await asio::async_read_until(from_worker_, replies_, '\n', asio::use_awaitable);
+    } catch (const boost::system::system_error& e) {
+      if (e.code() == asio::error::operation_aborted) throw;  // cancelled: not the worker's fault
+      co_return std::nullopt;
     }
-    if (lost) {
-      throw std::runtime_error(fmt::format("worker process {} stopped while checking {}", pid, n));
-    }
-    const std::string reply = read_line(replies, length);
+    const std::string reply = read_line(replies_, length);
     std::istringstream fields(reply);
     std::uint64_t echoed = 0;
     int verdict = -1;
     if (!(fields >> echoed >> verdict) || echoed != n || (verdict != 0 && verdict != 1)) {
       throw std::runtime_error(
-          fmt::format("worker process {} answered '{}' when asked about {}", pid, reply, n));
+          fmt::format("worker process {} answered '{}' when asked about {}", pid(), reply, n));
     }
-    work.prime[index] = verdict == 1;
-    work.checked_by[index] = pid;
-    // The worker computed meanwhile: a span on a lane of its own (it is another process).
-    if (trace::enabled()) {
-      trace::record({std::to_string(n),
-                     trace::Kind::computing,
-                     fmt::format("process {}", pid),
-                     {},
-                     asked,
-                     trace::Clock::now()});
-    }
+    co_return verdict == 1;
   }
 
-  to_worker.close();  // end of input: the worker finishes and exits
-  co_await offload_blocking([&worker] { worker.wait(); });
-  if (worker.exit_code() != 0) {
-    throw std::runtime_error(
-        fmt::format("worker process {} exited with status {}", pid, worker.exit_code()));
+  /// Closes the worker's input (a live worker then finishes and exits), reaps it (so no zombie
+  /// is left) and says how it ended; empty when it exited with status 0.
+  Task<std::string> finish() {
+    to_worker_.close();
+    co_await offload_blocking([this] { child_.wait(); });
+    const int status = child_.native_exit_code();
+    co_return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? std::string() : describe_exit(status);
+  }
+
+ private:
+  bp::async_pipe to_worker_;
+  bp::async_pipe from_worker_;
+  bp::child child_;
+  asio::streambuf replies_;
+};
+
+// Feeds worker processes until no number is left. A worker that dies (crashes, kill -9) is
+// reaped and reported with its pid and the number it was checking; that number is checked once
+// more on a new worker, and a second death on the same number ends the run with an error.
+Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
+  std::optional<std::size_t> retry;
+  for (;;) {
+    WorkerProcess worker(executable, work.job.algorithm);
+    std::optional<std::size_t> index;
+    while ((index = retry ? std::exchange(retry, std::nullopt) : work.take())) {
+      const std::uint64_t n = work.job.numbers[*index];
+      const auto asked = trace::Clock::now();
+      const auto verdict = co_await worker.check(n);
+      if (!verdict) break;  // the worker died while checking n
+      work.prime[*index] = *verdict;
+      work.checked_by[*index] = worker.pid();
+      // The worker computed meanwhile: a span on a lane of its own (it is another process).
+      if (trace::enabled()) {
+        trace::record({std::to_string(n),
+                       trace::Kind::computing,
+                       fmt::format("process {}", worker.pid()),
+                       {},
+                       asked,
+                       trace::Clock::now()});
+      }
+    }
+    const std::string ending = co_await worker.finish();
+    if (!index) {  // no number left: the worker was told to exit
+      if (!ending.empty()) {
+        throw std::runtime_error(fmt::format("worker process {} {}", worker.pid(), ending));
+      }
+      co_return;
+    }
+    const std::uint64_t n = work.job.numbers[*index];
+    const std::string died = ending.empty() ? "closed its pipes" : ending;
+    if (++work.lost_workers[*index] > 1) {
+      throw std::runtime_error(fmt::format(
+          "worker process {} {} while checking {}, the second worker lost on that number",
+          worker.pid(), died, n));
+    }
+    fmt::print(stderr,
+               "asyncrt-primes: worker process {} {} while checking {}; checking {} again "
+               "on a new worker\n",
+               worker.pid(), died, n, n);
+    retry = index;
   }
 }
 
@@ -121,7 +187,7 @@ ModeRun run_processes(const Job& job) {
     Runtime runtime({.cpu_threads = 1});
     std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     SharedWork work{job, std::vector<std::optional<bool>>(job.numbers.size()),
-                    std::vector<long>(job.numbers.size())};
+                    std::vector<long>(job.numbers.size()), std::vector<int>(job.numbers.size())};
     std::vector<Task<void>> drivers;
     for (std::size_t w = 0; w < std::min(job.workers, job.numbers.size()); ++w) {
       drivers.push_back(drive_worker(work, executable));

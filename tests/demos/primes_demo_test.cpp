@@ -3,10 +3,14 @@
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <string>
@@ -149,6 +153,162 @@ TEST(PrimesDemo, CtrlCStopsTheRunWithStatus130) {
 
 TEST(PrimesDemo, SigtermStopsTheRunWithStatus143) {
   expect_clean_interrupt(SIGTERM, "SIGTERM", 143);
+}
+
+// The processes whose parent is `parent`, with their state letter (R, S, Z for a zombie...).
+std::map<long, char> children_of(long parent) {
+  std::map<long, char> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // it ended meanwhile
+    // "pid (command) state ppid ...": the command may hold spaces and parentheses.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = '?';
+    long ppid = 0;
+    if (rest >> state >> ppid && ppid == parent) children[std::stol(name)] = state;
+  }
+  return children;
+}
+
+std::string contents_of(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  return std::string((std::istreambuf_iterator<char>(file)), {});
+}
+
+// asyncrt-primes in processes mode with two workers on four primes of about half a second each
+// under trial division (the workers are busy), watched from outside through /proc.
+class WorkersUnderFire {
+ public:
+  const std::vector<std::string> numbers{"100000000000000003", "100000000000000013",
+                                         "100000000000000019", "100000000000000021"};
+
+  WorkersUnderFire()
+      : base_(std::filesystem::temp_directory_path() /
+              ("asyncrt-primes-kill-" + std::to_string(::getpid()))),
+        demo_(primes, "--mode", "processes", "--workers", "2", "--numbers",
+              numbers[0] + "," + numbers[1] + "," + numbers[2] + "," + numbers[3],
+              boost::process::std_out > out_path(), boost::process::std_err > err_path()) {}
+
+  ~WorkersUnderFire() {
+    if (demo_.running()) demo_.terminate();
+    std::filesystem::remove(out_path());
+    std::filesystem::remove(err_path());
+  }
+
+  /// Waits until the demo runs a worker not seen before, and returns its pid (0 on timeout).
+  long new_worker() {
+    while (std::chrono::steady_clock::now() < deadline_ && demo_.running()) {
+      for (const auto& [pid, state] : look()) {
+        if (killed_.count(pid) == 0 && returned_.insert(pid).second) return pid;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return 0;
+  }
+
+  /// kill -9 `pid` in the middle of its check, then waits until the demo has reaped it (it
+  /// leaves the process table: no zombie stays behind). False if it was never reaped.
+  bool kill_and_see_it_reaped(long pid) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    killed_.insert(pid);
+    if (::kill(static_cast<pid_t>(pid), SIGKILL) != 0) return false;
+    while (std::chrono::steady_clock::now() < deadline_) {
+      if (look().count(pid) == 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+  /// Waits for the demo to exit: its status, stdout and stderr.
+  ProgramResult finish() {
+    demo_.wait();
+    return {demo_.exit_code(), contents_of(out_path()), contents_of(err_path())};
+  }
+
+  /// Every worker the demo started that still exists (after finish(): none may).
+  std::vector<long> survivors() {
+    std::vector<long> alive;
+    for (const long pid : seen_) {
+      if (::kill(static_cast<pid_t>(pid), 0) == 0) alive.push_back(pid);
+    }
+    return alive;
+  }
+
+ private:
+  std::string out_path() const { return base_.string() + ".out"; }
+  std::string err_path() const { return base_.string() + ".err"; }
+  std::map<long, char> look() {
+    auto children = children_of(demo_.id());
+    for (const auto& [pid, state] : children) seen_.insert(pid);
+    return children;
+  }
+
+  std::filesystem::path base_;
+  boost::process::child demo_;
+  std::chrono::steady_clock::time_point deadline_ =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::set<long> seen_, returned_, killed_;
+};
+
+TEST(PrimesDemo, AWorkerKilledMidCheckIsReportedReapedAndItsNumberCheckedAgain) {
+  WorkersUnderFire run;
+  const long victim = run.new_worker();
+  ASSERT_NE(victim, 0);
+  ASSERT_NE(run.new_worker(), 0);  // both workers run
+  EXPECT_TRUE(run.kill_and_see_it_reaped(victim)) << "worker " << victim << " was never reaped";
+  EXPECT_NE(run.new_worker(), 0);  // the victim's replacement
+  const auto result = run.finish();
+
+  // The rest of the run completed, with every answer right.
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto lines = lines_of(result.out);
+  ASSERT_GE(lines.size(), 4u) << result.out;
+  for (std::size_t i = 0; i < run.numbers.size(); ++i) {
+    EXPECT_EQ(lines[i], run.numbers[i] + " is prime: true");
+  }
+  // One line names the killed worker, how it died and its number, which was checked again.
+  const auto err_lines = lines_of(result.err);
+  ASSERT_EQ(err_lines.size(), 1u) << result.err;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(
+      err_lines[0], match,
+      std::regex(R"(asyncrt-primes: worker process (\d+) was killed by signal 9 \(SIGKILL\) )"
+                 R"(while checking (\d+); checking \2 again on a new worker)")))
+      << err_lines[0];
+  EXPECT_EQ(std::stol(match[1]), victim);
+  EXPECT_NE(std::find(run.numbers.begin(), run.numbers.end(), match[2].str()), run.numbers.end());
+  EXPECT_EQ(run.survivors(), std::vector<long>{});
+}
+
+TEST(PrimesDemo, ANumberThatCostsTwoWorkersEndsTheRunWithAnError) {
+  WorkersUnderFire run;
+  const long victim = run.new_worker();
+  ASSERT_NE(victim, 0);
+  ASSERT_NE(run.new_worker(), 0);
+  EXPECT_TRUE(run.kill_and_see_it_reaped(victim));
+  const long replacement = run.new_worker();  // it checks the victim's number first
+  ASSERT_NE(replacement, 0);
+  EXPECT_TRUE(run.kill_and_see_it_reaped(replacement));
+  const auto result = run.finish();
+
+  EXPECT_EQ(result.exit_code, 1);
+  const auto err_lines = lines_of(result.err);
+  ASSERT_EQ(err_lines.size(), 2u) << result.err;
+  EXPECT_NE(err_lines[0].find("worker process " + std::to_string(victim)), std::string::npos);
+  EXPECT_TRUE(std::regex_search(
+      err_lines[1],
+      std::regex("worker process " + std::to_string(replacement) +
+                 R"( was killed by signal 9 \(SIGKILL\) while checking \d+, the second worker )"
+                 R"(lost on that number)")))
+      << err_lines[1];
+  EXPECT_EQ(run.survivors(), std::vector<long>{});  // the other worker was stopped and reaped
 }
 
 struct BadCommandLine {
