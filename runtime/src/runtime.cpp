@@ -51,6 +51,9 @@ Runtime::Runtime(RuntimeOptions options)
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
                                                : std::max<std::size_t>(4, 2 * cores())) {
   if (options_.detect_stalls) stall_detector_.emplace(options_.stall_threshold, options_.on_stall);
+  if (options_.virtual_time) {
+    virtual_clock_ = std::make_unique<detail::VirtualClock>(std::chrono::steady_clock::now());
+  }
   loop_thread_ = std::thread([this] { run_loop(); });
   loop_thread_id_ = loop_thread_.get_id();
 }
@@ -73,7 +76,11 @@ void Runtime::run_loop() {
   // A handler that throws must not take the loop down with it: report it and keep serving.
   for (;;) {
     try {
-      loop_.run();
+      if (virtual_clock_) {
+        run_in_virtual_time();
+      } else {
+        loop_.run();
+      }
       break;
     } catch (...) {
       report_failure("a handler on the event loop", std::current_exception());
@@ -181,6 +188,19 @@ void Runtime::shutdown() {
 void Runtime::request_stop() {
   if (stop_requested_.exchange(true)) return;
   asio::post(loop_, [this] { cancel_all_tasks(); });
+}
+
+// The loop in virtual time: run whatever is ready; when nothing is, and no offloaded job is on
+// its way back, jump the clock to the next deadline; when nothing waits on the clock either,
+// sleep until work arrives (a spawn, an offload's result, I/O).
+void Runtime::run_in_virtual_time() {
+  auto& clock = *virtual_clock_;
+  while (!loop_.stopped()) {
+    clock.fire_due();
+    if (loop_.poll() > 0) continue;
+    if (!clock.offloads_in_flight() && clock.advance_to_next()) continue;
+    loop_.run_one();
+  }
 }
 
 Runtime* Runtime::try_current() noexcept {

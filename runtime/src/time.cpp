@@ -2,14 +2,45 @@
 
 #include <fmt/core.h>
 
+#include <asyncrt/runtime.hpp>
 #include <asyncrt/trace.hpp>
 
 namespace asyncrt {
 
+TimePoint now() noexcept {
+  const Runtime* runtime = Runtime::try_current();
+  return runtime ? runtime->now() : std::chrono::steady_clock::now();
+}
+
+void busy_for(Duration duration) {
+  Runtime* runtime = Runtime::try_current();
+  if (auto* clock = runtime ? runtime->virtual_clock() : nullptr) {
+    clock->pass(duration);
+    return;
+  }
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
+namespace detail {
+
+Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : executor_(executor) {
+  Runtime* runtime = Runtime::try_current();
+  clock_ = runtime ? runtime->virtual_clock() : nullptr;
+  if (clock_) {
+    deadline_ = clock_->now() + after;
+  } else {
+    timer_.emplace(executor, after);
+  }
+}
+
+}  // namespace detail
+
 Task<void> sleep_for(Duration duration) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  detail::Alarm alarm(co_await asio::this_coro::executor, duration);
   trace::Suspension waiting(trace::Kind::waiting);
-  co_await timer.async_wait(asio::use_awaitable);
+  co_await alarm.async_wait(asio::use_awaitable);
 }
 
 namespace {

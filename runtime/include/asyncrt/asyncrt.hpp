@@ -15,3 +15,4 @@
 #include <asyncrt/trace.hpp>
 #include <asyncrt/when_all.hpp>
 #include <asyncrt/when_any.hpp>
+#include <asyncrt/yield.hpp>

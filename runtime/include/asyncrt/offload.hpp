@@ -147,11 +147,12 @@ struct OffloadTrace {
 // Completes the waiter on its own executor `home`: a task resumes on the loop, not on the pool.
 // From the pool we dispatch; from a cancellation (running inside emit() on the loop) we post,
 // so the waiter never resumes in the middle of whoever cancelled it.
+// `in_flight` ends with the completion, so virtual time waits for the result to arrive.
 template <bool Post, typename Home, typename Handler, typename Result>
 void deliver(Home home, Handler handler, Outcome<Result> outcome,
-             std::optional<OffloadTrace> traced) {
+             std::optional<OffloadTrace> traced, VirtualClock::OffloadInFlight in_flight) {
   auto complete = [handler = std::move(handler), outcome = std::move(outcome),
-                   traced = std::move(traced)]() mutable {
+                   traced = std::move(traced), in_flight = std::move(in_flight)]() mutable {
     OffloadTrace::waited(traced);
     asio::get_associated_cancellation_slot(handler).clear();
     if constexpr (std::is_void_v<Result>) {
@@ -175,8 +176,9 @@ void deliver(Home home, Handler handler, Outcome<Result> outcome,
 //   function returns, with operation_aborted.
 template <typename Result, typename Handler, typename Home>
 struct CancellableOffload {
-  CancellableOffload(Handler h, Home e, std::optional<OffloadTrace> t)
-      : handler(std::move(h)), home(std::move(e)), traced(std::move(t)) {}
+  CancellableOffload(Handler h, Home e, std::optional<OffloadTrace> t,
+                     VirtualClock::OffloadInFlight f)
+      : handler(std::move(h)), home(std::move(e)), traced(std::move(t)), in_flight(std::move(f)) {}
 
   bool claim() noexcept { return !claimed.exchange(true, std::memory_order_acq_rel); }
 
@@ -184,13 +186,14 @@ struct CancellableOffload {
     stop.request_stop();
     if (claim()) {
       deliver<true>(std::move(home), std::move(handler), Outcome<Result>{aborted_error()},
-                    std::move(traced));
+                    std::move(traced), std::move(in_flight));
     }
   }
 
   Handler handler;
   Home home;
   std::optional<OffloadTrace> traced;
+  VirtualClock::OffloadInFlight in_flight;
   std::stop_source stop;
   std::atomic<bool> claimed{false};
 };
@@ -208,28 +211,32 @@ struct OffloadInitiation {
                              asio::execution::outstanding_work.tracked);
 
     auto traced = OffloadTrace::make(where);
+    Runtime* runtime = Runtime::try_current();
+    VirtualClock::OffloadInFlight in_flight(runtime ? runtime->virtual_clock() : nullptr);
 
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (!slot.is_connected()) {
       // Nobody can cancel this waiter: run the function, hand the outcome back.
       asio::post(where, [handler = std::move(handler), fn = std::move(fn), home = std::move(home),
-                         traced = std::move(traced)]() mutable {
+                         traced = std::move(traced), in_flight = std::move(in_flight)]() mutable {
         auto outcome = OffloadTrace::run(
             traced, [&] { return run_offloaded<Result>(fn, std::stop_source(std::nostopstate)); });
-        deliver<false>(std::move(home), std::move(handler), std::move(outcome), std::move(traced));
+        deliver<false>(std::move(home), std::move(handler), std::move(outcome), std::move(traced),
+                       std::move(in_flight));
       });
       return;
     }
 
     using State = CancellableOffload<Result, Handler, decltype(home)>;
-    auto state = std::make_shared<State>(std::move(handler), std::move(home), std::move(traced));
+    auto state = std::make_shared<State>(std::move(handler), std::move(home), std::move(traced),
+                                         std::move(in_flight));
     slot.assign([state](asio::cancellation_type) { state->cancel(); });
     asio::post(where, [state, fn = std::move(fn)]() mutable {
       if (!state->claim()) return;  // cancelled while queued: the waiter has its answer
       auto outcome =
           OffloadTrace::run(state->traced, [&] { return run_offloaded<Result>(fn, state->stop); });
       deliver<false>(std::move(state->home), std::move(state->handler), std::move(outcome),
-                     std::move(state->traced));
+                     std::move(state->traced), std::move(state->in_flight));
     });
   }
 };

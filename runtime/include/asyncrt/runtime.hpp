@@ -29,6 +29,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/detail/watched_executor.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
@@ -55,6 +56,12 @@ struct RuntimeOptions {
   std::function<void(std::string_view task, std::exception_ptr error)> on_task_failure{};
   /// How long shutdown() waits for cancelled tasks to finish before abandoning them.
   std::chrono::nanoseconds shutdown_grace = std::chrono::seconds(1);
+  /// Virtual time, for deterministic tests and simulations: sleep_for() and with_timeout()
+  /// follow a clock that stands still while the loop has work and jumps to the next deadline
+  /// as soon as the loop has nothing to do and no offloaded job is in flight. An hour of sleeps
+  /// then takes microseconds, and timers fire in an order that depends only on the program.
+  /// Real I/O (sockets, pipes) does not hold the clock back: time may jump while it waits.
+  bool virtual_time = false;
 };
 
 /// The runtime: one thread runs the event loop (an `io_context`: the single cook), a CPU pool
@@ -114,6 +121,12 @@ class Runtime {
   std::string_view pool_name(const asio::execution_context& context) const noexcept;
 
   std::size_t cpu_threads() const noexcept { return cpu_threads_; }
+  /// The time on this Runtime's clock: the steady clock, or the virtual clock (virtual_time).
+  std::chrono::steady_clock::time_point now() const noexcept {
+    return virtual_clock_ ? virtual_clock_->now() : std::chrono::steady_clock::now();
+  }
+  /// The virtual clock, or nullptr when the Runtime uses real time.
+  detail::VirtualClock* virtual_clock() noexcept { return virtual_clock_.get(); }
   std::thread::id loop_thread_id() const noexcept { return loop_thread_id_; }
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
 
@@ -147,6 +160,7 @@ class Runtime {
   void cancel_all_tasks();             // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
   void run_loop();
+  void run_in_virtual_time();
 
   RuntimeOptions options_;
   std::size_t cpu_threads_;
@@ -156,6 +170,8 @@ class Runtime {
   // must be destroyed first.
   asio::io_context loop_{1};
   asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
+  // Destroyed before the loop: pending waiters hold handlers that refer to it.
+  std::unique_ptr<detail::VirtualClock> virtual_clock_;
   asio::thread_pool cpu_pool_;
   asio::thread_pool blocking_pool_;
   std::thread loop_thread_;

@@ -2,6 +2,7 @@
 // Time: sleep_for (a timer wait, the loop is free meanwhile) and with_timeout.
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -12,11 +13,54 @@
 #include <boost/asio/this_coro.hpp>
 
 #include <asyncrt/detail/group_result.hpp>
+#include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/task.hpp>
 
 namespace asyncrt {
 
 using Duration = std::chrono::steady_clock::duration;
+using TimePoint = std::chrono::steady_clock::time_point;
+
+/// The time on the clock of the Runtime whose loop runs the calling thread (its virtual clock
+/// if it was built with virtual_time); the steady clock's time on any other thread.
+TimePoint now() noexcept;
+
+/// Holds the calling thread for `duration`, as CPU work would (a busy wait): what demos and
+/// tests use to stand for computation. On the loop of a virtual-time Runtime the clock moves on
+/// by `duration` at once instead; the loop is held all the same, so nothing else runs
+/// meanwhile and timers that come due fire after it, as they would in real time.
+void busy_for(Duration duration);
+
+namespace detail {
+
+// A one-shot timer on the clock of the Runtime whose loop runs the constructing thread: a
+// steady_timer, or a waiter on the virtual clock. A wait is cancelled through its handler's
+// cancellation slot and then completes with operation_aborted. Loop thread only.
+class Alarm {
+ public:
+  Alarm(const asio::any_io_executor& executor, Duration after);
+
+  template <typename Token>
+  auto async_wait(Token&& token) {
+    return asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this](auto handler) {
+          if (clock_) {
+            clock_->wait_until(deadline_, std::move(handler), executor_);
+          } else {
+            timer_->async_wait(std::move(handler));
+          }
+        },
+        token);
+  }
+
+ private:
+  asio::any_io_executor executor_;
+  VirtualClock* clock_ = nullptr;
+  TimePoint deadline_{};
+  std::optional<asio::steady_timer> timer_;
+};
+
+}  // namespace detail
 
 /// Suspends the calling task for `duration` without holding the loop: other tasks run
 /// meanwhile (the cook starts another bowl while the water boils). Resumes on the task's
@@ -41,12 +85,12 @@ class TimeoutError : public std::runtime_error {
 template <typename T>
 Task<T> with_timeout(Task<T> task, Duration limit, std::string what = "task") {
   auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer timer(executor, limit);
+  detail::Alarm alarm(executor, limit);
   // The first of the two to finish wins, success or failure; the other is cancelled and waited
   // for. (Asio's `a || b` would wait for the first *success*, ignoring a failing task.)
   auto [order, error, value, timer_error] =
       co_await asio::experimental::make_parallel_group(detail::child(executor, std::move(task)),
-                                                       timer.async_wait(asio::deferred))
+                                                       alarm.async_wait(asio::deferred))
           .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
   (void)timer_error;
   if (order[0] == 1) throw TimeoutError(std::move(what), limit);
