@@ -46,20 +46,40 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
   return static_cast<std::size_t>(value);
 }
 
+std::string one_line(std::string_view text) {
+  std::string line;
+  line.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      line += fmt::format("\\x{:02x}", byte);
+    } else {
+      line += c;
+    }
+  }
+  return line;
+}
+
 int guarded_main(std::string_view program, const std::function<int()>& body) {
   try {
     return body();
   } catch (const Interrupted& e) {
-    fmt::print(stderr, "{}: {}\n", program, e.what());
+    fmt::print(stderr, "{}: {}\n", program, one_line(e.what()));
     return 128 + e.signal();
   } catch (const UsageError& e) {
     fmt::print(stderr, "{}: {}\n", program, e.what());
     return 2;
   } catch (const boost::program_options::error& e) {
-    fmt::print(stderr, "{}: {} (see --help)\n", program, e.what());
+    fmt::print(stderr, "{}: {} (see --help)\n", program, one_line(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "{}: error: {}\n", program, e.what());
+    fmt::print(stderr, "{}: error: {}\n", program, one_line(e.what()));
     return 1;
   }
 }

@@ -11,10 +11,15 @@
 
 namespace asyncrt::demo {
 
-/// A bad command line. The message names the option and says what would be right.
+/// `text` with every control character written as an escape ("\n", "\x07"), so that
+/// echoing what a user typed can never break a one-line message.
+std::string one_line(std::string_view text);
+
+/// A bad command line. The message names the option and says what would be right; it is one
+/// line whatever the user typed (control characters in it are escaped).
 class UsageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(std::string_view message) : std::runtime_error(one_line(message)) {}
 };
 
 /// Parses `text` as an unsigned 64-bit integer for `option`; throws UsageError on anything
@@ -27,6 +32,7 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
 
 /// Runs a demo's body and turns what escapes it into the demo's exit status:
 /// UsageError and Boost.Program_options errors print "<program>: <message>" and return 2;
+/// (every message is printed as one line: see one_line)
 /// Interrupted prints "<program>: interrupted by ..." and returns 128 + the signal;
 /// any other exception prints "<program>: error: <message>" and returns 1.
 int guarded_main(std::string_view program, const std::function<int()>& body);

@@ -88,9 +88,9 @@ void cook_bowl_synchronously(std::size_t bowl, const Shop& shop, std::counting_s
   by_hand(r.serve);
 }
 
-std::size_t serve_with_threads(std::size_t cooks, const Shop& shop, BurnerCount& burners) {
+void serve_with_threads(std::size_t cooks, const Shop& shop, BurnerCount& burners) {
   std::counting_semaphore<> stove(static_cast<std::ptrdiff_t>(shop.burners));
-  std::atomic<std::size_t> next_order{0}, served{0};
+  std::atomic<std::size_t> next_order{0};
   std::exception_ptr failure;
   std::mutex failure_mutex;
   {
@@ -101,7 +101,6 @@ std::size_t serve_with_threads(std::size_t cooks, const Shop& shop, BurnerCount&
         try {
           for (std::size_t bowl; (bowl = next_order++) < shop.orders;) {
             cook_bowl_synchronously(bowl + 1, shop, stove, burners);
-            ++served;
           }
         } catch (...) {
           std::lock_guard lock(failure_mutex);
@@ -111,7 +110,6 @@ std::size_t serve_with_threads(std::size_t cooks, const Shop& shop, BurnerCount&
     }
   }  // every cook is joined here
   if (failure) std::rethrow_exception(failure);
-  return served;
 }
 
 // --- concurrent cooking: tasks on the event loop ---------------------------------------------
@@ -126,6 +124,8 @@ Task<void> cook_bowl_concurrently(const Shop& shop, Semaphore& stove, BurnerCoun
       co_await offload([&shop, minutes](std::stop_token stop) {
         check(demo::burn_cpu(shop.real(minutes), stop), shop);
       });
+    } else if (shop.virtual_time) {
+      busy_for(shop.real(minutes));  // the clock moves on; the loop is held all the same
     } else {
       check(demo::burn_cpu(shop.real(minutes), shop.stop), shop);  // the one cook's hands
     }
@@ -142,15 +142,17 @@ Task<void> cook_bowl_concurrently(const Shop& shop, Semaphore& stove, BurnerCoun
   co_await by_hand(r.serve);
 }
 
-std::size_t serve_on_the_loop(std::size_t cooks, bool offload_hands, const Shop& shop,
-                              BurnerCount& burners) {
+// Returns how long the service took on the runtime's clock (virtual with shop.virtual_time).
+Clock::duration serve_on_the_loop(std::size_t cooks, bool offload_hands, const Shop& shop,
+                                  BurnerCount& burners) {
   RuntimeOptions options;
   options.cpu_threads = cooks;
   options.detect_stalls = false;  // the one cook's hands-on work is on the loop on purpose
+  options.virtual_time = shop.virtual_time;
   Runtime runtime(options);
+  const auto opened = runtime.now();
   std::stop_callback stop_kitchen(shop.stop, [&] { runtime.request_stop(); });
   Semaphore stove(shop.burners);
-  std::size_t served = 0;
   auto all_orders = [&]() -> Task<void> {
     std::vector<Task<void>> bowls;
     for (std::size_t b = 1; b <= shop.orders; ++b) {
@@ -159,38 +161,41 @@ std::size_t serve_on_the_loop(std::size_t cooks, bool offload_hands, const Shop&
                                      asio::use_awaitable));
     }
     co_await when_all(std::move(bowls));
-    served = shop.orders;
   };
   runtime.block_on(all_orders(), "shop");
-  return served;
+  return runtime.now() - opened;
 }
 
 }  // namespace
 
 Service serve(Mode mode, const Shop& shop) {
+  if (shop.virtual_time && mode != Mode::async) {
+    throw std::logic_error("ramen: virtual time is for the async mode only");
+  }
   BurnerCount burners;
   const auto start = Clock::now();
   std::size_t cooks = 1;
-  std::size_t bowls = 0;
+  Clock::duration took{};
   switch (mode) {
     case Mode::sync:
-      bowls = serve_with_threads(cooks, shop, burners);
+      serve_with_threads(cooks, shop, burners);
+      took = Clock::now() - start;
       break;
     case Mode::parallel:
       cooks = shop.cooks;
-      bowls = serve_with_threads(cooks, shop, burners);
+      serve_with_threads(cooks, shop, burners);
+      took = Clock::now() - start;
       break;
     case Mode::async:
-      bowls = serve_on_the_loop(cooks, false, shop, burners);
+      took = serve_on_the_loop(cooks, false, shop, burners);
       break;
     case Mode::both:
       cooks = shop.cooks;
-      bowls = serve_on_the_loop(cooks, true, shop, burners);
+      took = serve_on_the_loop(cooks, true, shop, burners);
       break;
   }
-  const double minutes =
-      std::chrono::duration<double, std::milli>(Clock::now() - start) / shop.minute;
-  return {mode, cooks, bowls, minutes, burners.most()};
+  const double minutes = std::chrono::duration<double, std::milli>(took) / shop.minute;
+  return {mode, cooks, shop.orders, minutes, burners.most()};
 }
 
 }  // namespace asyncrt::ramen

@@ -30,7 +30,10 @@ int run(int argc, char** argv) {
       "burners", demo::po::value<std::string>()->default_value("4"),
       "burners on the stove (boiling and cooking each take one)")(
       "minute-ms", demo::po::value<std::string>()->default_value("10"),
-      "real milliseconds per minute of the model");
+      "real milliseconds per minute of the model")(
+      "virtual-time",
+      "run the async mode on a virtual clock: the same schedule, exact and at once (with --mode "
+      "async)");
   if (auto done = cli.parse(argc, argv)) return *done;
 
   Shop shop;
@@ -39,6 +42,16 @@ int run(int argc, char** argv) {
   shop.burners = cli.count("burners", 1, 1'000);
   shop.minute = std::chrono::milliseconds(cli.count("minute-ms", 1, 1'000));
   const std::string mode = cli.choice("mode", {"sync", "async", "parallel", "both", "all"});
+  shop.virtual_time = cli.has("virtual-time");
+  if (shop.virtual_time && mode != "async") {
+    throw demo::UsageError(
+        "--virtual-time needs --mode async (the other modes use threads, which have no virtual "
+        "clock)");
+  }
+  if (shop.virtual_time && (cli.has("timeline") || cli.has("svg") || cli.has("trace"))) {
+    throw demo::UsageError(
+        "--virtual-time cannot be drawn: timelines show real time, and a virtual run takes none");
+  }
   std::vector<Mode> modes;
   for (Mode m : {Mode::sync, Mode::async, Mode::parallel, Mode::both}) {
     if (mode == "all" || mode == mode_name(m)) modes.push_back(m);
@@ -51,8 +64,9 @@ int run(int argc, char** argv) {
   const Recipe& r = shop.recipe;
   fmt::print(
       "The ramen shop: {} orders; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
-      "(1 minute = {:g} ms); {} burners\n\n",
-      shop.orders, r.boil, r.prepare, r.cook, r.serve, shop.minute.count(), shop.burners);
+      "(1 minute = {:g} ms{}); {} burners\n\n",
+      shop.orders, r.boil, r.prepare, r.cook, r.serve, shop.minute.count(),
+      shop.virtual_time ? " of virtual time" : "", shop.burners);
   fmt::print("{:<9} {:>5} {:>10} {:>10} {:>9} {:>8} {:>7}  {}\n", "mode", "cooks", "wall (min)",
              "bowls/hour", "predicted", "of bound", "burners", "bounded by");
 

@@ -27,6 +27,9 @@ struct Shop {
   std::size_t burners = 4;
   std::chrono::duration<double, std::milli> minute{10};  // real time of one model minute
   std::stop_token stop;
+  /// The async mode on virtual time (RuntimeOptions::virtual_time): the same schedule, exact,
+  /// in next to no real time. The other modes use threads, which have no virtual clock.
+  bool virtual_time = false;
 
   std::chrono::steady_clock::duration real(double minutes) const {
     return std::chrono::duration_cast<std::chrono::steady_clock::duration>(minute * minutes);

@@ -50,7 +50,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadList{"18446744073709551616",
                 "--numbers: '18446744073709551616' is larger than 18446744073709551615"},
         BadList{"99999999999999999999999",
-                "--numbers: '99999999999999999999999' is larger than 18446744073709551615"}));
+                "--numbers: '99999999999999999999999' is larger than 18446744073709551615"},
+        // Found by fuzz/number_list_fuzz: what the user typed is echoed on one line, always.
+        BadList{"7,1\n2\x01",
+                R"(--numbers: '1\n2\x01' is not an unsigned integer (0 to 18446744073709551615))"},
+        BadList{"1\t2",
+                R"(--numbers: '1\t2' is not an unsigned integer (0 to 18446744073709551615))"}));
 
 TEST(ParseCount, AcceptsTheRangeAndNamesTheOptionOtherwise) {
   EXPECT_EQ(parse_count("--workers", "1", 1, 1024), 1u);
