@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -21,6 +22,15 @@ using asyncrt::Task;
 namespace {
 
 constexpr int spawn_batch = 1000;
+
+// For benchmarks whose loop never yields (the stall detector would rightly report it) or that
+// measure the loop without the detector's executor wrapper.
+asyncrt::RuntimeOptions one_cpu_no_stall_detector() {
+  asyncrt::RuntimeOptions options;
+  options.cpu_threads = 1;
+  options.detect_stalls = false;
+  return options;
+}
 
 asio::awaitable<int> trivial() {
   co_return 1;
@@ -44,10 +54,7 @@ void BM_AwaitTrivialTask_RawAsio(benchmark::State& state) {
 void BM_AwaitTrivialTask_Asyncrt(benchmark::State& state) {
   // The benchmark loop never yields, so the stall detector would (rightly) report it; awaiting
   // a child task does not go through the executor, so switching it off changes no figure.
-  asyncrt::RuntimeOptions options;
-  options.cpu_threads = 1;
-  options.detect_stalls = false;
-  asyncrt::Runtime runtime(options);
+  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
   runtime.block_on(await_trivial_loop(state));
 }
 
@@ -128,8 +135,94 @@ void BM_Yield_Asyncrt(benchmark::State& state) {
   runtime.block_on(yield_loop(state));
 }
 
+// -- spawn detached trivial tasks on the loop's own thread (the 1M-tasks row) ----------------
+
+asio::awaitable<void> spawn_raw_loop(benchmark::State& state) {
+  auto executor = co_await asio::this_coro::executor;
+  int done = 0;  // one thread: no atomics needed
+  auto count = [&]() -> asio::awaitable<void> {
+    ++done;
+    co_return;
+  };
+  for (auto _ : state) {
+    done = 0;
+    for (int i = 0; i < spawn_batch; ++i) asio::co_spawn(executor, count(), asio::detached);
+    while (done < spawn_batch) co_await asio::post(executor, asio::use_awaitable);
+  }
+  state.SetItemsProcessed(state.iterations() * spawn_batch);
+}
+
+void BM_SpawnOnLoop_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::co_spawn(loop, spawn_raw_loop(state), asio::detached);
+  loop.run();
+}
+
+asio::awaitable<void> spawn_asyncrt_loop(benchmark::State& state, asyncrt::Runtime& runtime) {
+  auto executor = co_await asio::this_coro::executor;
+  std::size_t target = runtime.completed_tasks();
+  for (auto _ : state) {
+    target += spawn_batch;
+    for (int i = 0; i < spawn_batch; ++i) runtime.spawn(nothing(), "trivial");
+    while (runtime.completed_tasks() < target) co_await asio::post(executor, asio::use_awaitable);
+  }
+  state.SetItemsProcessed(state.iterations() * spawn_batch);
+}
+
+void BM_SpawnOnLoop_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
+  runtime.block_on(spawn_asyncrt_loop(state, runtime));
+}
+
+// -- a bounded channel (capacity 64), one producer and one consumer coroutine ----------------
+
+constexpr int channel_batch = 100'000;
+
+void BM_Channel_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  using Channel = asio::experimental::channel<void(boost::system::error_code, int)>;
+  Channel channel(loop, 64);
+  auto produce = [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < channel_batch; ++i) {
+      co_await channel.async_send(boost::system::error_code{}, i, asio::use_awaitable);
+    }
+  };
+  auto consume = [&]() -> asio::awaitable<void> {
+    long sum = 0;
+    for (int i = 0; i < channel_batch; ++i)
+      sum += co_await channel.async_receive(asio::use_awaitable);
+    benchmark::DoNotOptimize(sum);
+  };
+  for (auto _ : state) {
+    asio::co_spawn(loop, produce(), asio::detached);
+    asio::co_spawn(loop, consume(), asio::detached);
+    loop.run();
+    loop.restart();
+  }
+  state.SetItemsProcessed(state.iterations() * channel_batch);
+}
+
+void BM_Channel_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
+  asyncrt::Channel<int> channel(64);
+  auto produce = [&]() -> Task<void> {
+    for (int i = 0; i < channel_batch; ++i) co_await channel.send(i);
+  };
+  auto consume = [&]() -> Task<void> {
+    long sum = 0;
+    for (int i = 0; i < channel_batch; ++i) sum += *co_await channel.receive();
+    benchmark::DoNotOptimize(sum);
+  };
+  for (auto _ : state) runtime.block_on(asyncrt::when_all(produce(), consume()));
+  state.SetItemsProcessed(state.iterations() * channel_batch);
+}
+
 }  // namespace
 
+BENCHMARK(BM_SpawnOnLoop_RawAsio)->UseRealTime();
+BENCHMARK(BM_SpawnOnLoop_Asyncrt)->UseRealTime();
+BENCHMARK(BM_Channel_RawAsio)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Channel_Asyncrt)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AwaitTrivialTask_RawAsio);
 BENCHMARK(BM_AwaitTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();

@@ -1,9 +1,10 @@
-// asyncrt-primes: the lesson's prime-checking exercise, four ways.
+// asyncrt-primes: the lesson's prime-checking exercise, five ways.
 //
 // The same numbers are checked serially, as coroutines on the event loop (concurrency without
 // parallelism: the checks take turns and block the loop), offloaded to the CPU pool's threads
-// (parallelism), and in worker processes (parallelism with isolation). The table shows that
-// only more cores make CPU-bound work faster.
+// (parallelism), each number's divisor range cut into chunks on those threads (one job split
+// into subtasks, which balances where whole numbers cannot), and in worker processes
+// (parallelism with isolation). The table shows that only more cores make CPU-bound work faster.
 
 #include <csignal>
 #include <iostream>
@@ -32,11 +33,13 @@ constexpr std::string_view lesson_numbers =
     "1099726899285419";
 
 std::vector<Mode> parse_modes(const std::string& name) {
-  if (name == "all") return {Mode::serial, Mode::loop, Mode::threads, Mode::processes};
+  if (name == "all") {
+    return {Mode::serial, Mode::loop, Mode::threads, Mode::chunks, Mode::processes};
+  }
   const auto mode = parse_mode(name);
   if (!mode) {
-    throw demo::UsageError(
-        fmt::format("--mode must be serial, loop, threads, processes or all (got '{}')", name));
+    throw demo::UsageError(fmt::format(
+        "--mode must be serial, loop, threads, chunks, processes or all (got '{}')", name));
   }
   // Serial always runs first: it is the baseline of every speedup.
   if (*mode == Mode::serial) return {Mode::serial};
@@ -50,11 +53,11 @@ int run(int argc, char** argv) {
   cli.add()("numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
             "comma-separated unsigned 64-bit integers to check")(
       "mode", po::value<std::string>()->default_value("all"),
-      "serial | loop | threads | processes | all (serial always runs, as the baseline)")(
+      "serial | loop | threads | chunks | processes | all (serial always runs, as the baseline)")(
       "workers", po::value<std::string>(), "threads or processes to use (default: one per core)")(
       "algorithm", po::value<std::string>()->default_value("trial"),
       "trial (the lesson's odd trial division) | miller-rabin")(
-      "stall-ms", po::value<std::string>()->default_value("10"),
+      "stall-ms", po::value<std::string>()->default_value("5"),
       "loop mode: report checks that hold the event loop longer than this")(
       "json", "print one JSON object instead of the table");
   cli.add_hidden()("worker", "run as a worker process (used by --mode processes)");
@@ -92,7 +95,7 @@ int run(int argc, char** argv) {
           fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));
     }
   }
-  timelines.finish("Prime checking, four ways");
+  timelines.finish("Prime checking, five ways");
   if (cli.has("json")) {
     print_json(job.numbers, runs);
   } else {

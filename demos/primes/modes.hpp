@@ -1,5 +1,6 @@
 #pragma once
-// The four ways the demo checks the same numbers: serial, on the loop, on threads, in processes.
+// The five ways the demo checks the same numbers: serial, on the loop, on threads (a whole
+// number or a chunk of one at a time), in processes.
 
 #include <chrono>
 #include <cstddef>
@@ -14,7 +15,7 @@
 
 namespace asyncrt::primes {
 
-enum class Mode { serial, loop, threads, processes };
+enum class Mode { serial, loop, threads, chunks, processes };
 
 std::optional<Mode> parse_mode(std::string_view name);
 std::string_view mode_name(Mode mode);
@@ -24,7 +25,7 @@ struct Job {
   std::vector<std::uint64_t> numbers;
   Algorithm algorithm = Algorithm::trial;
   std::size_t workers = 1;
-  std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(10);
+  std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(5);
   /// Requested on Ctrl-C: every mode stops early (its results are then incomplete).
   std::stop_token stop{};
 };
@@ -37,6 +38,8 @@ struct ModeRun {
   std::vector<bool> prime{};
   /// loop: the checks the stall detector caught holding the event loop ("check #2 (97)").
   std::vector<std::string> stalled_tasks{};
+  /// chunks: how many pieces the numbers' divisor ranges were cut into.
+  std::size_t chunks = 0;
   /// processes: the pid of the worker process that checked each number.
   std::vector<long> checked_by{};
 };
@@ -48,11 +51,16 @@ ModeRun run_serial(const Job& job);
 ModeRun run_loop(const Job& job);
 /// Every check offloaded to the CPU pool (job.workers threads), at most job.workers at once.
 ModeRun run_threads(const Job& job);
+/// Every number's divisor range cut into chunks of about a million divisors, all chunks
+/// offloaded to the CPU pool (at most job.workers at once); the first chunk to find a divisor
+/// stops its siblings. One big job split into subtasks balances over the workers where whole
+/// numbers cannot (with --algorithm miller-rabin there is nothing to split: one chunk a number).
+ModeRun run_chunks(const Job& job);
 /// Every check sent to one of job.workers worker processes (this same executable), over
 /// pipes, as Python's ProcessPoolExecutor does (worker_processes.cpp).
 ModeRun run_processes(const Job& job);
 
-/// Runs `mode` (one of the four above).
+/// Runs `mode` (one of the five above).
 ModeRun run_mode(Mode mode, const Job& job);
 
 }  // namespace asyncrt::primes

@@ -45,21 +45,51 @@ std::uint64_t isqrt(std::uint64_t n) {
   return r;
 }
 
+namespace {
+
+// The loop of trial division over odd d in [first, last], with `divides(d)` as the test.
+template <typename Divides>
+Search search(std::uint64_t first, std::uint64_t last, const std::atomic<bool>* found_elsewhere,
+              const std::stop_token& stop, Divides divides) {
+  constexpr std::uint64_t look_every = 1u << 17;  // 2^16 odd divisors
+  for (std::uint64_t d = first, next_look = first + look_every; d <= last; d += 2) {
+    if (divides(d)) return Search::divisor;
+    if (d >= next_look) {
+      if (stop.stop_requested()) return Search::abandoned;
+      if (found_elsewhere && found_elsewhere->load(std::memory_order_relaxed)) {
+        return Search::abandoned;
+      }
+      next_look += look_every;
+    }
+  }
+  return Search::no_divisor;
+}
+
+}  // namespace
+
+Search search_odd_divisors(std::uint64_t n, std::uint64_t first, std::uint64_t last,
+                           const std::atomic<bool>* found_elsewhere, std::stop_token stop) {
+  if (n < (std::uint64_t{1} << 53)) {
+    // The same divisors, tested through a double-precision quotient, which pipelines where a
+    // 64-bit integer division does not (1.6x faster on the development machine). Exact here:
+    // n converts to double exactly, the rounded n / d is within 1 of the true quotient, so
+    // q = trunc(n / d) is floor(n / d) - 1, + 0 or + 1, and r = n - q * d (mod 2^64) is
+    // n mod d plus d, 0 or -d: it is 0, d or -d exactly when d divides n.
+    const double x = static_cast<double>(n);
+    return search(first, last, found_elsewhere, stop, [n, x](std::uint64_t d) {
+      const auto q = static_cast<std::uint64_t>(x / static_cast<double>(d));
+      const std::uint64_t r = n - q * d;
+      return r == 0 || r == d || r + d == 0;
+    });
+  }
+  return search(first, last, found_elsewhere, stop, [n](std::uint64_t d) { return n % d == 0; });
+}
+
 bool is_prime_trial(std::uint64_t n, std::stop_token stop) {
   if (n < 2) return false;
   if (n < 4) return true;
   if (n % 2 == 0) return false;
-  const std::uint64_t limit = isqrt(n);
-  // Look at the stop token every 2^20 divisors (a few milliseconds).
-  constexpr std::uint64_t check_every = 1u << 20;
-  for (std::uint64_t d = 3, next_check = 3 + check_every; d <= limit; d += 2) {
-    if (n % d == 0) return false;
-    if (d >= next_check) {
-      if (stop.stop_requested()) return false;
-      next_check += check_every;
-    }
-  }
-  return true;
+  return search_odd_divisors(n, 3, isqrt(n), nullptr, std::move(stop)) == Search::no_divisor;
 }
 
 bool is_prime_miller_rabin(std::uint64_t n) {

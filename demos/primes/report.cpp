@@ -23,7 +23,9 @@ std::string what_it_showed(const ModeRun& run, const Job& job) {
           job.numbers.size(),
           std::chrono::duration_cast<std::chrono::milliseconds>(job.stall_threshold).count());
     case Mode::threads:
-      return fmt::format("{} threads of the CPU pool", run.workers);
+      return fmt::format("{} threads of the CPU pool, a whole number each", run.workers);
+    case Mode::chunks:
+      return fmt::format("{} threads, the numbers cut into {} chunks", run.workers, run.chunks);
     case Mode::processes: {
       std::vector<long> pids = run.checked_by;
       std::sort(pids.begin(), pids.end());
@@ -79,6 +81,7 @@ void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
         r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
         s / static_cast<double>(run.workers));
     if (run.mode == Mode::loop) fmt::print(",\"stalls\":{}", run.stalled_tasks.size());
+    if (run.mode == Mode::chunks) fmt::print(",\"chunks\":{}", run.chunks);
     if (run.mode == Mode::processes) {
       fmt::print(",\"checked_by\":[{}]", fmt::join(run.checked_by, ","));
     }

@@ -105,6 +105,34 @@ TEST(Primality, AlgorithmsAgreeOnRandomNumbers) {
   }
 }
 
+// Below 2^53 trial division tests divisors through a double-precision quotient: check it where
+// it is least exact (just under 2^53, quotients by small divisors) against plain remainders.
+TEST(Primality, TheFloatingPointDivisibilityTestIsExactBelowTwoToThe53) {
+  std::mt19937_64 random(11);
+  const std::uint64_t top = std::uint64_t{1} << 53;
+  for (int i = 0; i < 200; ++i) {
+    const std::uint64_t n = i < 100 ? top - 1 - 2 * static_cast<std::uint64_t>(i) : random() >> 11;
+    // Whether some odd d in [3, 4001] divides n, both ways.
+    std::uint64_t smallest = 0;
+    for (std::uint64_t d = 3; d <= 4001 && smallest == 0; d += 2) {
+      if (n % d == 0) smallest = d;
+    }
+    const auto search = search_odd_divisors(n, 3, 4001);
+    EXPECT_EQ(search == Search::divisor, smallest != 0) << n;
+    // The exact divisor is found where it is, and not one step before.
+    if (smallest > 3) {
+      EXPECT_EQ(search_odd_divisors(n, 3, smallest - 2), Search::no_divisor) << n;
+      EXPECT_EQ(search_odd_divisors(n, smallest, smallest), Search::divisor) << n;
+    }
+  }
+  // Multiples of large odd divisors right under 2^53 (quotients near their worst rounding).
+  for (const std::uint64_t d : {3ull, 94906265ull, 94906263ull, 4294967291ull}) {
+    const std::uint64_t n = (top - 1) / d * d;
+    EXPECT_EQ(search_odd_divisors(n, d, d), Search::divisor) << n << " / " << d;
+    EXPECT_EQ(search_odd_divisors(n + 2, d, d), Search::no_divisor) << n + 2 << " / " << d;
+  }
+}
+
 TEST(Primality, TrialDivisionStopsWhenAsked) {
   std::stop_source stop;
   stop.request_stop();

@@ -41,7 +41,7 @@ TEST(PrimesDemo, DefaultRunChecksTheLessonsNumbersInEveryMode) {
   const auto lines = lines_of(result.out);
   ASSERT_GE(lines.size(), lesson_answers.size());
   EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 6), lesson_answers);
-  for (const char* mode : {"serial", "loop", "threads", "processes"}) {
+  for (const char* mode : {"serial", "loop", "threads", "chunks", "processes"}) {
     EXPECT_TRUE(std::regex_search(
         result.out, std::regex(std::string("\n") + mode + R"( +\d+ +[0-9.]+ ms +[0-9.]+x +\d+%)")))
         << mode << " row missing in:\n"
@@ -60,7 +60,7 @@ TEST(PrimesDemo, JsonIsOneObjectWithExactNumbersAndEveryRun) {
                              0),
             0u)
       << result.out;
-  for (const char* mode : {"serial", "loop", "threads", "processes"}) {
+  for (const char* mode : {"serial", "loop", "threads", "chunks", "processes"}) {
     EXPECT_NE(result.out.find(std::string(R"({"mode":")") + mode + R"(","workers":)"),
               std::string::npos)
         << mode;
@@ -94,6 +94,32 @@ TEST(PrimesDemo, ProcessesModeNamesItsWorkerPids) {
   EXPECT_GE(workers, 1);
   EXPECT_LE(workers, 3);
   EXPECT_EQ(checked, 6);  // every number checked exactly once
+}
+
+// Chunks: the divisor found in the last chunk of a number, in the first, in none (a prime),
+// and numbers too small to cut; the demo itself checks every mode against the serial run.
+TEST(PrimesDemo, ChunksAgreeWithSerialWhereverTheDivisorLies) {
+  const std::string numbers =
+      "9000138000493,"       // 3000017 x 3000029: the divisor is in the third and last chunk
+      "9000174000841,"       // 3000029^2: the divisor is the last one tried
+      "300000700000119,"     // 3 x 100000233333373: the first divisor tried
+      "1000000007,"          // a prime under one chunk
+      "100000000000000003,"  // a prime of 303 chunks
+      "0,1,2,3,4,9,25,49";
+  const auto result = primes_with({"--mode", "chunks", "--workers", "2", "--numbers", numbers});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto lines = lines_of(result.out);
+  ASSERT_GE(lines.size(), 13u);
+  EXPECT_EQ(std::vector<std::string>(lines.begin(), lines.begin() + 13),
+            (std::vector<std::string>{
+                "9000138000493 is prime: false", "9000174000841 is prime: false",
+                "300000700000119 is prime: false", "1000000007 is prime: true",
+                "100000000000000003 is prime: true", "0 is prime: false", "1 is prime: false",
+                "2 is prime: true", "3 is prime: true", "4 is prime: false", "9 is prime: false",
+                "25 is prime: false", "49 is prime: false"}));
+  EXPECT_TRUE(std::regex_search(
+      result.out, std::regex(R"(\nchunks +2 .* 2 threads, the numbers cut into \d+ chunks)")))
+      << result.out;
 }
 
 TEST(PrimesDemo, EveryModeAndAlgorithmAgreesOnEdgeCases) {
