@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include "primes/modes.hpp"
+#include "primes/primality.hpp"
 
 namespace {
 
@@ -32,6 +33,35 @@ void BM_LessonPrimes_Threads(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(run_threads(job));
 }
 
+// The scaling benchmark: a larger list (the first 32 primes above 10^15, about 40 ms of trial
+// division each here), whole numbers on the CPU pool, 1, 2, 4, ... workers up to the cores.
+Job scaling_job(std::size_t workers) {
+  Job job;
+  for (std::uint64_t n = 1'000'000'000'000'001ull; job.numbers.size() < 32; n += 2) {
+    if (is_prime_miller_rabin(n)) job.numbers.push_back(n);
+  }
+  job.workers = workers;
+  return job;
+}
+
+void BM_ScalingPrimes_Serial(benchmark::State& state) {
+  const Job job = scaling_job(1);
+  for (auto _ : state) benchmark::DoNotOptimize(run_serial(job));
+}
+
+void BM_ScalingPrimes_Threads(benchmark::State& state) {
+  const Job job = scaling_job(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(run_threads(job));
+}
+
+void worker_counts(benchmark::internal::Benchmark* b) {
+  const int cores = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  b->ArgName("workers");
+  for (int w = 1; w < cores; w *= 2) b->Arg(w);
+  b->Arg(cores);
+  b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
 void BM_LessonPrimes_Chunks(benchmark::State& state) {
   const Job job = lesson_job(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) benchmark::DoNotOptimize(run_chunks(job));
@@ -51,5 +81,8 @@ BENCHMARK(BM_LessonPrimes_Chunks)
     ->DenseRange(1, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())))
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+BENCHMARK(BM_ScalingPrimes_Serial)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_ScalingPrimes_Threads)->Apply(worker_counts);
 
 BENCHMARK_MAIN();

@@ -189,6 +189,7 @@ ModeRun run_chunks(const Job& job) {
       };
       co_await asio::co_spawn(runtime.task_executor(std::to_string(n)), offload(std::move(compute)),
                               asio::use_awaitable);
+      co_return true;
     };
     std::vector<std::size_t> pieces(chunks.size());
     std::iota(pieces.begin(), pieces.end(), std::size_t{0});
