@@ -123,6 +123,17 @@ TEST(VirtualTime, BusyForHoldsTheLoopAndMovesTheClock) {
 }
 
 TEST(VirtualTime, ShutdownCancelsVirtualSleepsWhileAJobHoldsTheClock) {
+  std::atomic<int> aborted{0};
+  // A named lambda, declared before the Runtime: it must outlive the tasks, which reach
+  // `aborted` through it.
+  auto sleeper = [&aborted]() -> Task<void> {
+    try {
+      co_await sleep_for(std::chrono::hours(24 * 365));
+    } catch (const boost::system::system_error& e) {
+      if (e.code() == boost::asio::error::operation_aborted) ++aborted;
+      throw;
+    }
+  };
   Runtime runtime(virtual_time());
   // A job in flight holds the clock still, so the year-long sleeps are still waiting when the
   // runtime shuts down (without it, the clock would jump a year and they would just finish).
@@ -133,19 +144,7 @@ TEST(VirtualTime, ShutdownCancelsVirtualSleepsWhileAJobHoldsTheClock) {
         });
       }(),
       "holder");
-  std::atomic<int> aborted{0};
-  for (int i = 0; i < 10; ++i) {
-    runtime.spawn(
-        [&]() -> Task<void> {
-          try {
-            co_await sleep_for(std::chrono::hours(24 * 365));
-          } catch (const boost::system::system_error& e) {
-            if (e.code() == boost::asio::error::operation_aborted) ++aborted;
-            throw;
-          }
-        }(),
-        "sleeper");
-  }
+  for (int i = 0; i < 10; ++i) runtime.spawn(sleeper(), "sleeper");
   runtime.block_on([]() -> Task<void> { co_await yield(); }());  // they have all started
   runtime.shutdown();
   EXPECT_EQ(aborted, 10);
