@@ -62,8 +62,6 @@ class VirtualClock {
   /// meanwhile fire at the loop's next turn, as a real timer would after a busy handler.
   void pass(std::chrono::nanoseconds duration) noexcept;
 
-  std::size_t waiters() const noexcept { return waiters_.size(); }
-
   /// Offloaded jobs whose result the loop still waits for: while any is, time stands still.
   bool offloads_in_flight() const noexcept {
     return in_flight_.load(std::memory_order_acquire) > 0;
