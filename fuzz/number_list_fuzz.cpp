@@ -1,4 +1,5 @@
-// libFuzzer target: parse_number_list (the demos' --numbers) on arbitrary bytes.
+// libFuzzer target: parse_number_list (the demos' --numbers) and parse_magnitude (--near) on
+// arbitrary bytes.
 //
 // It must either return numbers or throw UsageError with one line naming the option; never
 // crash, never throw anything else. What it returns is checked against a plain reference:
@@ -57,6 +58,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const asyncrt::demo::UsageError& error) {
     const std::string_view message = error.what();
     if (message.rfind("--numbers", 0) != 0) fail("an error that does not name the option", input);
+    if (message.find_first_of("\n\r") != message.npos)
+      fail("an error of more than one line", input);
+  } catch (...) {
+    fail("an exception other than UsageError", input);
+  }
+  // parse_magnitude: digits, or digits 'e' digits; its value or one line naming the option.
+  try {
+    const std::uint64_t value = asyncrt::demo::parse_magnitude("--near", input);
+    const auto e = input.find_first_of("eE");
+    const std::string_view mantissa = input.substr(0, e);
+    if (mantissa.empty() || mantissa.find_first_not_of("0123456789") != mantissa.npos) {
+      fail("a magnitude accepted without its digits", input);
+    }
+    if (e == input.npos && !spells(input, value))
+      fail("a magnitude differs from its digits", input);
+  } catch (const asyncrt::demo::UsageError& error) {
+    const std::string_view message = error.what();
+    if (message.rfind("--near", 0) != 0) fail("an error that does not name the option", input);
     if (message.find_first_of("\n\r") != message.npos)
       fail("an error of more than one line", input);
   } catch (...) {

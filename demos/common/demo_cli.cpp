@@ -59,11 +59,12 @@ std::optional<int> Cli::parse(int argc, char** argv) {
                                  values_["stray"].as<std::vector<std::string>>().front()));
   }
   if (has("version")) {
-    fmt::print("{} {}\n", program_, asyncrt::version);
+    if (!quiet_) fmt::print("{} {}\n", program_, asyncrt::version);
     return 0;
   }
   if (has("help")) {
-    std::cout << "Usage: " << program_ << " [options]\n\n" << summary_ << "\n\n" << visible_;
+    if (!quiet_)
+      std::cout << "Usage: " << program_ << " [options]\n\n" << summary_ << "\n\n" << visible_;
     return 0;
   }
   if (auto path = svg_path()) check_writable("--svg", *path);

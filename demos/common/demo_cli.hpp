@@ -28,6 +28,10 @@ class Cli {
   /// --version), std::nullopt when it should run.
   std::optional<int> parse(int argc, char** argv);
 
+  /// --help and --version print nothing (they still end the run): for all but one of the
+  /// copies of a program that runs as several, such as MPI ranks.
+  void set_quiet(bool quiet) noexcept { quiet_ = quiet; }
+
   bool has(const std::string& name) const { return values_.count(name) > 0; }
   std::string text(const std::string& name) const { return values_[name].as<std::string>(); }
   /// A whole number in [min, max] (the option must have a value or a default).
@@ -47,6 +51,7 @@ class Cli {
   po::options_description visible_;
   po::options_description hidden_;
   po::variables_map values_;
+  bool quiet_ = false;
 };
 
 }  // namespace asyncrt::demo

@@ -15,7 +15,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
-#include "common/number_list.hpp"
+#include "common/number_options.hpp"
 #include "common/timelines.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
@@ -28,9 +28,9 @@ using namespace asyncrt::primes;
 namespace {
 
 constexpr std::string_view program = "asyncrt-primes";
-constexpr std::string_view lesson_numbers =
+constexpr demo::NumberDefaults lesson_numbers{
     "112272535095293,112582705942171,112272535095293,115280095190773,115797848077099,"
-    "1099726899285419";
+    "1099726899285419"};
 
 std::vector<Mode> parse_modes(const std::string& name) {
   if (name == "all") {
@@ -50,8 +50,8 @@ int run(int argc, char** argv) {
   demo::Cli cli(std::string(program),
                 "Checks numbers for primality serially, on the event loop, on the CPU pool's\n"
                 "threads and in worker processes, and compares their wall times.");
-  cli.add()("numbers", po::value<std::string>()->default_value(std::string(lesson_numbers)),
-            "comma-separated unsigned 64-bit integers to check")(
+  demo::add_number_options(cli, lesson_numbers);
+  cli.add()(
       "mode", po::value<std::string>()->default_value("all"),
       "serial | loop | threads | chunks | processes | all (serial always runs, as the baseline)")(
       "workers", po::value<std::string>(), "threads or processes to use (default: one per core)")(
@@ -72,7 +72,7 @@ int run(int argc, char** argv) {
 
   Job job;
   job.algorithm = *algorithm;
-  job.numbers = demo::parse_number_list("--numbers", cli.text("numbers"));
+  job.numbers = demo::numbers_from(cli, lesson_numbers);
   job.workers = cli.has("workers") ? cli.count("workers", 1, 1024) : demo::default_workers();
   job.stall_threshold = std::chrono::milliseconds(cli.count("stall-ms", 1, 60'000));
   const auto modes = parse_modes(cli.text("mode"));

@@ -9,6 +9,10 @@
 namespace asyncrt::primes {
 namespace {
 
+// Longer lists (from --random) are summed up instead of listed a line a number.
+constexpr std::size_t longest_list_shown = 50;
+constexpr std::size_t primes_shown = 10;
+
 double speedup(const ModeRun& run, const ModeRun& serial) {
   return run.seconds > 0 ? serial.seconds / run.seconds : 0.0;
 }
@@ -41,9 +45,7 @@ std::string what_it_showed(const ModeRun& run, const Job& job) {
 void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 const Job& job) {
   const ModeRun& serial = runs.front();
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    fmt::print("{} is prime: {}\n", numbers[i], static_cast<bool>(serial.prime[i]));
-  }
+  print_answers(numbers, serial.prime);
   fmt::print("\n{:<10} {:>7} {:>11} {:>8} {:>10}   {}\n", "mode", "workers", "wall time", "speedup",
              "efficiency", "what it shows");
   for (const ModeRun& run : runs) {
@@ -64,14 +66,37 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   }
 }
 
-void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs) {
-  const ModeRun& serial = runs.front();
-  fmt::print("{{\"results\":[");
+void print_answers(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime) {
+  if (numbers.size() <= longest_list_shown) {
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      fmt::print("{} is prime: {}\n", numbers[i], static_cast<bool>(prime[i]));
+    }
+    return;
+  }
+  std::vector<std::uint64_t> primes;  // a --random list: the count, and the primes themselves
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (prime[i]) primes.push_back(numbers[i]);
+  }
+  const std::size_t shown = std::min(primes.size(), primes_shown);
+  fmt::print("{} numbers checked, {} prime{}{}{}\n", numbers.size(), primes.size(),
+             shown > 0 ? ": " : "", fmt::join(primes.begin(), primes.begin() + shown, ", "),
+             shown < primes.size() ? ", ... (--json has every answer)" : "");
+}
+
+void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime) {
+  fmt::print("\"results\":[");
   for (std::size_t i = 0; i < numbers.size(); ++i) {
     fmt::print("{}{{\"n\":{},\"prime\":{}}}", i ? "," : "", numbers[i],
-               static_cast<bool>(serial.prime[i]));
+               static_cast<bool>(prime[i]));
   }
-  fmt::print("],\"runs\":[");
+  fmt::print("]");
+}
+
+void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs) {
+  const ModeRun& serial = runs.front();
+  fmt::print("{{");
+  print_answers_json(numbers, serial.prime);
+  fmt::print(",\"runs\":[");
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const ModeRun& run = runs[r];
     const double s = speedup(run, serial);

@@ -8,7 +8,14 @@
 
 namespace asyncrt::primes {
 
-/// "N is prime: true" per number, then per mode: wall time, workers, speedup over serial and
+/// "N is prime: true" per number; for a list over 50 numbers (from --random), how many were
+/// checked and the primes among them.
+void print_answers(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime);
+
+/// "results":[{"n":...,"prime":...}, ...] in input order (a member of a JSON object).
+void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime);
+
+/// The answers (print_answers), then per mode: wall time, workers, speedup over serial and
 /// parallel efficiency, with what each mode showed (stalls, worker pids).
 void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 const Job& job);

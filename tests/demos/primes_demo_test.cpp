@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/background_program.hpp"
 #include "support/run_program.hpp"
 
 namespace asyncrt::testing {
@@ -137,6 +138,19 @@ TEST(PrimesDemo, EveryModeAndAlgorithmAgreesOnEdgeCases) {
   }
 }
 
+TEST(PrimesDemo, ARandomListIsSummedUpAndTheSameForTheSameSeed) {
+  const auto first = primes_with({"--random", "200", "--near", "1e9", "--mode", "serial"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(std::regex_search(first.out,
+                                std::regex(R"(^200 numbers checked, \d+ prime: 1\d{9}, )")))
+      << first.out;
+  const auto again = primes_with({"--random", "200", "--near", "1e9", "--mode", "serial"});
+  EXPECT_EQ(lines_of(again.out)[0], lines_of(first.out)[0]);
+  const auto other =
+      primes_with({"--random", "200", "--near", "1e9", "--seed", "2", "--mode", "serial"});
+  EXPECT_NE(lines_of(other.out)[0], lines_of(first.out)[0]);
+}
+
 TEST(PrimesDemo, HelpExplainsTheOptions) {
   const auto result = primes_with({"--help"});
   EXPECT_EQ(result.exit_code, 0);
@@ -181,52 +195,12 @@ TEST(PrimesDemo, SigtermStopsTheRunWithStatus143) {
   expect_clean_interrupt(SIGTERM, "SIGTERM", 143);
 }
 
-// The processes whose parent is `parent`, with their state letter (R, S, Z for a zombie...).
-std::map<long, char> children_of(long parent) {
-  std::map<long, char> children;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const auto name = entry.path().filename().string();
-    if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      continue;
-    }
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;  // it ended meanwhile
-    // "pid (command) state ppid ...": the command may hold spaces and parentheses.
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = '?';
-    long ppid = 0;
-    if (rest >> state >> ppid && ppid == parent) children[std::stol(name)] = state;
-  }
-  return children;
-}
-
-std::string contents_of(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  return std::string((std::istreambuf_iterator<char>(file)), {});
-}
-
 // asyncrt-primes in processes mode with two workers on four primes of about half a second each
 // under trial division (the workers are busy), watched from outside through /proc.
 class WorkersUnderFire {
  public:
   const std::vector<std::string> numbers{"100000000000000003", "100000000000000013",
                                          "100000000000000019", "100000000000000021"};
-
-  WorkersUnderFire()
-      : base_(std::filesystem::temp_directory_path() /
-              ("asyncrt-primes-kill-" + std::to_string(::getpid()))),
-        demo_(primes, "--mode", "processes", "--workers", "2", "--numbers",
-              numbers[0] + "," + numbers[1] + "," + numbers[2] + "," + numbers[3],
-              boost::process::std_out > out_path(), boost::process::std_err > err_path()) {}
-
-  ~WorkersUnderFire() {
-    if (demo_.running()) demo_.terminate();
-    std::filesystem::remove(out_path());
-    std::filesystem::remove(err_path());
-  }
 
   /// Waits until the demo runs a worker not seen before, and returns its pid (0 on timeout).
   long new_worker() {
@@ -253,31 +227,21 @@ class WorkersUnderFire {
   }
 
   /// Waits for the demo to exit: its status, stdout and stderr.
-  ProgramResult finish() {
-    demo_.wait();
-    return {demo_.exit_code(), contents_of(out_path()), contents_of(err_path())};
-  }
+  ProgramResult finish() { return demo_.finish(); }
 
   /// Every worker the demo started that still exists (after finish(): none may).
-  std::vector<long> survivors() {
-    std::vector<long> alive;
-    for (const long pid : seen_) {
-      if (::kill(static_cast<pid_t>(pid), 0) == 0) alive.push_back(pid);
-    }
-    return alive;
-  }
+  std::vector<long> survivors() const { return still_existing({seen_.begin(), seen_.end()}); }
 
  private:
-  std::string out_path() const { return base_.string() + ".out"; }
-  std::string err_path() const { return base_.string() + ".err"; }
   std::map<long, char> look() {
-    auto children = children_of(demo_.id());
+    auto children = children_of(demo_.pid());
     for (const auto& [pid, state] : children) seen_.insert(pid);
     return children;
   }
 
-  std::filesystem::path base_;
-  boost::process::child demo_;
+  BackgroundProgram demo_{primes,
+                          {"--mode", "processes", "--workers", "2", "--numbers",
+                           numbers[0] + "," + numbers[1] + "," + numbers[2] + "," + numbers[3]}};
   std::chrono::steady_clock::time_point deadline_ =
       std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::set<long> seen_, returned_, killed_;
@@ -370,6 +334,15 @@ INSTANTIATE_TEST_SUITE_P(Table, PrimesDemoBadInput,
                                            BadCommandLine{{"--mode", "fast"}, "--mode"},
                                            BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
                                            BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
+                                           BadCommandLine{{"--numbers", "7", "--random", "3"},
+                                                          "--numbers or --random"},
+                                           BadCommandLine{{"--random", "0"}, "--random"},
+                                           BadCommandLine{{"--random", "3", "--near", "2"},
+                                                          "--near"},
+                                           BadCommandLine{{"--random", "3", "--near", "1e99"},
+                                                          "--near"},
+                                           BadCommandLine{{"--random", "3", "--seed", "x"},
+                                                          "--seed"},
                                            BadCommandLine{{"stray"}, "stray"}));
 
 TEST(PrimesWorker, UnreadableJobIsAnErrorNotACrash) {

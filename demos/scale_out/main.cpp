@@ -1,0 +1,160 @@
+// asyncrt-scale-out: the lesson's prime exercise scaled out over MPI ranks (processes, on one
+// machine or on many acting as one), each rank scaling up on its own CPU pool.
+//
+//   mpirun -np 4 asyncrt-scale-out                      # four ranks on this machine
+//   mpirun --hostfile hosts -np 8 asyncrt-scale-out     # across the machines in `hosts`
+//
+// Rank 0 hands out shares of the list to whichever rank asks, checks shares itself, gathers the
+// answers in input order and prints a row per rank; then it checks the whole list alone, the
+// baseline of the speedup. Every rank draws the same list from the same seed.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include <mpi.h>
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <fmt/core.h>
+
+#include <asyncrt/runtime.hpp>
+
+#include "common/cli.hpp"
+#include "common/demo_cli.hpp"
+#include "common/number_options.hpp"
+#include "common/timelines.hpp"
+#include "scale_out/check_shares.hpp"
+#include "scale_out/ranks.hpp"
+#include "scale_out/report.hpp"
+
+namespace mpi = boost::mpi;
+namespace po = boost::program_options;
+using namespace asyncrt;
+using namespace asyncrt::scale_out;
+
+namespace {
+
+constexpr std::string_view program = "asyncrt-scale-out";
+constexpr demo::NumberDefaults default_numbers{.list = {}, .random_count = 10'000};
+
+// How many ranks share this machine (a collective call: every rank makes it).
+std::size_t ranks_on_this_machine(const mpi::communicator& world) {
+  MPI_Comm local = MPI_COMM_NULL;
+  MPI_Comm_split_type(world, MPI_COMM_TYPE_SHARED, world.rank(), MPI_INFO_NULL, &local);
+  int size = 1;
+  MPI_Comm_size(local, &size);
+  MPI_Comm_free(&local);
+  return static_cast<std::size_t>(size);
+}
+
+std::string describe_list(const demo::Cli& cli, std::size_t count) {
+  if (cli.has("numbers")) return fmt::format("{} numbers from --numbers", count);
+  return fmt::format("{} random odd numbers near {} (seed {})", count, cli.text("near"),
+                     cli.text("seed"));
+}
+
+// Rank 0 alone on the whole list, through the same code the distributed run uses.
+Task<Gathered> check_alone(const std::vector<std::uint64_t>& numbers, const Settings& settings,
+                           RankStats me) {
+  const mpi::communicator self(MPI_COMM_SELF, mpi::comm_attach);
+  co_return co_await coordinate(self, numbers, settings, std::move(me));
+}
+
+int run(const mpi::communicator& world, int argc, char** argv) {
+  demo::Cli cli(std::string(program),
+                "Checks a list of numbers for primality over MPI ranks (scale out), each rank on\n"
+                "its own CPU pool (scale up); rank 0 hands out shares to whichever rank asks,\n"
+                "then checks the whole list alone for the speedup. Run it under mpirun:\n"
+                "  mpirun -np 4 asyncrt-scale-out   (as root add --allow-run-as-root; more ranks\n"
+                "  than cores needs --oversubscribe; across machines: --hostfile FILE)\n"
+                "--timeline, --svg and --trace show rank 0's loop and pool.");
+  demo::add_number_options(cli, default_numbers);
+  cli.add()("workers", po::value<std::string>(),
+            "threads in each rank's CPU pool (default: this machine's cores divided among its "
+            "ranks)")("share", po::value<std::string>(),
+                      "numbers a rank asks for at a time (default: 16 per worker)")(
+      "timeout", po::value<std::string>()->default_value("60"),
+      "seconds a rank may say nothing (while it checks a share or after it) before the run "
+      "is given up as failed")("skip-one-rank",
+                               "do not check the list with rank 0 alone afterwards (no speedup)")(
+      "json", "print one JSON object instead of the table");
+  cli.set_quiet(world.rank() != 0);
+  if (auto done = cli.parse(argc, argv)) return *done;
+
+  const std::vector<std::uint64_t> numbers = demo::numbers_from(cli, default_numbers);
+  const std::size_t local_ranks = ranks_on_this_machine(world);
+  Settings settings;
+  settings.workers = cli.has("workers")
+                         ? cli.count("workers", 1, 1024)
+                         : std::max<std::size_t>(1, demo::default_workers() / local_ranks);
+  settings.share_size = cli.has("share") ? cli.count("share", 1, 1'000'000) : 16 * settings.workers;
+  settings.patience = std::chrono::seconds(cli.count("timeout", 1, 86'400));
+
+  RankStats me;
+  me.rank = world.rank();
+  me.host = mpi::environment::processor_name();
+  me.pid = static_cast<long>(::getpid());
+
+  std::optional<demo::Timelines> timelines;
+  if (world.rank() == 0) timelines.emplace(cli);
+  Runtime runtime({.cpu_threads = settings.workers});
+  if (world.rank() != 0) {
+    runtime.block_on(work_for_rank_0(world, numbers, settings, me), "work for rank 0");
+    return 0;
+  }
+
+  ScaleOutRun result{numbers, describe_list(cli, numbers.size()), settings, {}, {}};
+  result.all_ranks = runtime.block_on(coordinate(world, numbers, settings, me), "rank 0");
+  if (!cli.has("json")) timelines->show(fmt::format("rank 0 of {}", world.size()));
+  if (!cli.has("skip-one-rank")) {
+    timelines->section();
+    result.one_rank = runtime.block_on(check_alone(numbers, settings, me), "rank 0 alone");
+    if (!cli.has("json")) timelines->show("rank 0 alone");
+    if (result.one_rank->prime != result.all_ranks.prime) {
+      throw std::runtime_error("rank 0 alone disagrees with the distributed run");
+    }
+  }
+  timelines->finish("Prime checking over MPI ranks");
+  if (cli.has("json")) {
+    print_json(result);
+  } else {
+    print_text(result);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // MPI calls come from the main thread (here and in the collectives before the Runtime
+  // starts) and from the loop thread (the exchanges), never from two at once: SERIALIZED.
+  mpi::environment env(argc, argv, mpi::threading::serialized, /*abort_on_exception=*/false);
+  const mpi::communicator world;
+  if (mpi::environment::thread_level() < mpi::threading::serialized) {
+    if (world.rank() == 0) {
+      fmt::print(stderr, "{}: this MPI does not support MPI_THREAD_SERIALIZED\n", program);
+    }
+    return 1;
+  }
+  // Bad input is the same on every rank (all parse the same command line): each returns 2,
+  // rank 0 alone says why. Anything else (a silent rank, a wrong answer) ends the whole run:
+  // the other ranks may be waiting for this one, so MPI_Abort stops them all.
+  const bool speaks = world.rank() == 0;
+  int status = 0;
+  try {
+    status = run(world, argc, argv);
+  } catch (const demo::UsageError& e) {
+    if (speaks) fmt::print(stderr, "{}: {}\n", program, e.what());
+    return 2;
+  } catch (const po::error& e) {
+    if (speaks) fmt::print(stderr, "{}: {} (see --help)\n", program, demo::one_line(e.what()));
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "{}: rank {}: error: {}\n", program, world.rank(), demo::one_line(e.what()));
+    status = 1;
+  }
+  if (status != 0 && world.size() > 1) env.abort(status);
+  return status;
+}

@@ -1,0 +1,88 @@
+#include "scale_out/report.hpp"
+
+#include <fmt/core.h>
+
+#include "primes/report.hpp"
+
+namespace asyncrt::scale_out {
+namespace {
+
+RankStats total_of(const std::vector<RankStats>& ranks) {
+  RankStats total;
+  for (const RankStats& rank : ranks) {
+    total.workers += rank.workers;
+    total.shares += rank.shares;
+    total.checked += rank.checked;
+    total.primes += rank.primes;
+    total.busy_seconds += rank.busy_seconds;
+  }
+  return total;
+}
+
+std::string plural(std::size_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+void print_text(const ScaleOutRun& run) {
+  const auto& ranks = run.all_ranks.ranks;
+  fmt::print("{}, {} of {} each, shares of {} numbers\n\n", run.list,
+             plural(ranks.size(), "rank", "ranks"),
+             plural(run.settings.workers, "worker", "workers"), run.settings.share_size);
+  primes::print_answers(run.numbers, run.all_ranks.prime);
+
+  fmt::print("\n{:>5}  {:<20} {:>8} {:>7} {:>7} {:>8} {:>7} {:>9} {:>9}\n", "rank", "host", "pid",
+             "workers", "shares", "checked", "primes", "busy s", "wall s");
+  for (const RankStats& r : ranks) {
+    fmt::print("{:>5}  {:<20} {:>8} {:>7} {:>7} {:>8} {:>7} {:>9.3f} {:>9.3f}\n", r.rank, r.host,
+               r.pid, r.workers, r.shares, r.checked, r.primes, r.busy_seconds, r.wall_seconds);
+  }
+  const RankStats total = total_of(ranks);
+  fmt::print("{:>5}  {:<20} {:>8} {:>7} {:>7} {:>8} {:>7} {:>9.3f} {:>9.3f}\n", "total", "", "",
+             total.workers, total.shares, total.checked, total.primes, total.busy_seconds,
+             run.all_ranks.seconds);
+
+  fmt::print("\n{:<34} {:>11} {:>8} {:>10}\n", "", "wall time", "speedup", "efficiency");
+  if (!run.one_rank) {
+    fmt::print("{:<34} {:>9.3f} s\n",
+               fmt::format("{} ({})", plural(ranks.size(), "rank", "ranks"),
+                           plural(total.workers, "worker", "workers")),
+               run.all_ranks.seconds);
+    return;
+  }
+  const double one = run.one_rank->seconds;
+  fmt::print(
+      "{:<34} {:>9.3f} s {:>7.2f}x {:>9.0f}%\n",
+      fmt::format("one rank: rank 0 alone ({})", plural(run.settings.workers, "worker", "workers")),
+      one, 1.0, 100.0);
+  const double speedup = run.all_ranks.seconds > 0 ? one / run.all_ranks.seconds : 0.0;
+  fmt::print("{:<34} {:>9.3f} s {:>7.2f}x {:>9.0f}%\n",
+             fmt::format("{} ({})", plural(ranks.size(), "rank", "ranks"),
+                         plural(total.workers, "worker", "workers")),
+             run.all_ranks.seconds, speedup, 100.0 * speedup / static_cast<double>(ranks.size()));
+}
+
+void print_json(const ScaleOutRun& run) {
+  fmt::print("{{");
+  primes::print_answers_json(run.numbers, run.all_ranks.prime);
+  fmt::print(",\"ranks\":[");
+  const auto& ranks = run.all_ranks.ranks;
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    const RankStats& r = ranks[i];
+    fmt::print(
+        "{}{{\"rank\":{},\"host\":\"{}\",\"pid\":{},\"workers\":{},\"shares\":{},\"checked\":{},"
+        "\"primes\":{},\"busy_seconds\":{:.6f},\"wall_seconds\":{:.6f}}}",
+        i ? "," : "", r.rank, r.host, r.pid, r.workers, r.shares, r.checked, r.primes,
+        r.busy_seconds, r.wall_seconds);
+  }
+  fmt::print("],\"seconds\":{:.6f}", run.all_ranks.seconds);
+  if (run.one_rank) {
+    const double speedup =
+        run.all_ranks.seconds > 0 ? run.one_rank->seconds / run.all_ranks.seconds : 0.0;
+    fmt::print(",\"one_rank_seconds\":{:.6f},\"speedup\":{:.4f}", run.one_rank->seconds, speedup);
+  }
+  fmt::print("}}\n");
+}
+
+}  // namespace asyncrt::scale_out

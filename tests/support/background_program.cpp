@@ -1,0 +1,107 @@
+#include "support/background_program.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <boost/process/args.hpp>
+#include <boost/process/io.hpp>
+
+namespace asyncrt::testing {
+namespace {
+
+std::string contents_of(const std::string& path) {
+  std::ifstream file(path);
+  return std::string((std::istreambuf_iterator<char>(file)), {});
+}
+
+std::string unique_base() {
+  static std::atomic<int> next{0};
+  return (std::filesystem::temp_directory_path() /
+          ("asyncrt-test-" + std::to_string(::getpid()) + "-" + std::to_string(next++)))
+      .string();
+}
+
+}  // namespace
+
+BackgroundProgram::BackgroundProgram(const std::string& executable,
+                                     const std::vector<std::string>& args)
+    : base_(unique_base()),
+      child_(executable, boost::process::args(args), boost::process::std_in.close(),
+             boost::process::std_out > out_path(), boost::process::std_err > err_path()) {}
+
+BackgroundProgram::~BackgroundProgram() {
+  if (child_.running()) child_.terminate();
+  std::filesystem::remove(out_path());
+  std::filesystem::remove(err_path());
+}
+
+ProgramResult BackgroundProgram::finish() {
+  child_.wait();
+  return {child_.exit_code(), contents_of(out_path()), contents_of(err_path())};
+}
+
+std::string BackgroundProgram::out_path() const {
+  return base_ + ".out";
+}
+std::string BackgroundProgram::err_path() const {
+  return base_ + ".err";
+}
+
+std::map<long, char> children_of(long parent) {
+  std::map<long, char> children;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const auto name = entry.path().filename().string();
+    if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // it ended meanwhile
+    // "pid (command) state ppid ...": the command may hold spaces and parentheses.
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 1));
+    char state = '?';
+    long ppid = 0;
+    if (rest >> state >> ppid && ppid == parent) children[std::stol(name)] = state;
+  }
+  return children;
+}
+
+std::string environment_of(long pid, const std::string& name) {
+  std::ifstream environ("/proc/" + std::to_string(pid) + "/environ");
+  const std::string prefix = name + "=";
+  for (std::string entry; std::getline(environ, entry, '\0');) {
+    if (entry.rfind(prefix, 0) == 0) return entry.substr(prefix.size());
+  }
+  return {};
+}
+
+std::vector<long> still_existing(const std::vector<long>& pids) {
+  std::vector<long> existing;
+  for (const long pid : pids) {
+    if (::kill(static_cast<pid_t>(pid), 0) == 0) existing.push_back(pid);
+  }
+  return existing;
+}
+
+std::vector<long> still_running(const std::vector<long>& pids) {
+  std::vector<long> running;
+  for (const long pid : still_existing(pids)) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // gone meanwhile
+    const auto close = line.rfind(')');
+    if (close != std::string::npos && line.substr(close + 1, 3) == " Z ") continue;
+    running.push_back(pid);
+  }
+  return running;
+}
+
+}  // namespace asyncrt::testing
