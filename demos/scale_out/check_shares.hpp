@@ -28,8 +28,8 @@ struct SharesChecked {
 /// Checks shares of `numbers` (by odd trial division, the lesson's algorithm) until `ask`
 /// returns an empty one. A feeder task puts each share's indices into a queue (a Channel two
 /// shares long) and asks for the next share as soon as the last one is queued, so the exchange
-/// overlaps the checking; `workers` tasks take indices from the queue and offload each check
-/// to the CPU pool.
+/// overlaps the checking; 2 x `workers` tasks take indices from the queue and offload each
+/// check to the CPU pool (`workers` threads: the current Runtime's pool should have that many).
 ///
 /// Threads: all of it runs as tasks on the current Runtime's loop (call it from one); only the
 /// checks run on the CPU pool, and each task resumes on the loop when its check is done.

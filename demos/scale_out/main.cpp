@@ -8,6 +8,7 @@
 // answers in input order and prints a row per rank; then it checks the whole list alone, the
 // baseline of the speedup. Every rank draws the same list from the same seed.
 
+#include <sched.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -49,6 +50,15 @@ std::size_t ranks_on_this_machine(const mpi::communicator& world) {
   return static_cast<std::size_t>(size);
 }
 
+// The cores this process may run on. mpirun binds each rank to one core by default (Open MPI
+// with up to 2 ranks; to a socket above that), whatever this machine has.
+std::size_t cores_allowed() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (::sched_getaffinity(0, sizeof set, &set) != 0) return demo::default_workers();
+  return static_cast<std::size_t>(CPU_COUNT(&set));
+}
+
 std::string describe_list(const demo::Cli& cli, std::size_t count) {
   if (cli.has("numbers")) return fmt::format("{} numbers from --numbers", count);
   return fmt::format("{} random odd numbers near {} (seed {})", count, cli.text("near"),
@@ -73,8 +83,9 @@ int run(const mpi::communicator& world, int argc, char** argv) {
   demo::add_number_options(cli, default_numbers);
   cli.add()("workers", po::value<std::string>(),
             "threads in each rank's CPU pool (default: this machine's cores divided among its "
-            "ranks)")("share", po::value<std::string>(),
-                      "numbers a rank asks for at a time (default: 16 per worker)")(
+            "ranks, at most the cores mpirun bound the rank to)")(
+      "share", po::value<std::string>(),
+      "numbers a rank asks for at a time (default: 16 per worker)")(
       "timeout", po::value<std::string>()->default_value("60"),
       "seconds a rank may say nothing (while it checks a share or after it) before the run "
       "is given up as failed")("skip-one-rank",
@@ -86,9 +97,17 @@ int run(const mpi::communicator& world, int argc, char** argv) {
   const std::vector<std::uint64_t> numbers = demo::numbers_from(cli, default_numbers);
   const std::size_t local_ranks = ranks_on_this_machine(world);
   Settings settings;
-  settings.workers = cli.has("workers")
-                         ? cli.count("workers", 1, 1024)
-                         : std::max<std::size_t>(1, demo::default_workers() / local_ranks);
+  const std::size_t allowed = cores_allowed();
+  settings.workers = cli.has("workers") ? cli.count("workers", 1, 1024)
+                                        : std::clamp<std::size_t>(
+                                              demo::default_workers() / local_ranks, 1, allowed);
+  if (settings.workers > allowed) {  // more threads than cores: they would only take turns
+    fmt::print(stderr,
+               "{}: rank {}: {} workers but only {} core{} to run on: mpirun bound this rank "
+               "(start it with --bind-to none, or --map-by slot:PE={})\n",
+               program, world.rank(), settings.workers, allowed, allowed == 1 ? "" : "s",
+               settings.workers);
+  }
   settings.share_size = cli.has("share") ? cli.count("share", 1, 1'000'000) : 16 * settings.workers;
   settings.patience = std::chrono::seconds(cli.count("timeout", 1, 86'400));
 

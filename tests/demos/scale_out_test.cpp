@@ -164,6 +164,23 @@ TEST(ScaleOut, BadInputIsOneLineFromRank0AndExitStatus2) {
   }
 }
 
+TEST(ScaleOut, MoreWorkersThanTheCoresARankIsBoundToIsSaidAndStillWorks) {
+  const auto bound = run_program(mpiexec, {"--bind-to", "core", "-np", "1", scale_out, "--random",
+                                           "50", "--near", "1e9", "--workers", "2"});
+  ASSERT_EQ(bound.exit_code, 0) << bound.err;
+  EXPECT_NE(bound.err.find("asyncrt-scale-out: rank 0: 2 workers but only 1 core to run on: "
+                           "mpirun bound this rank (start it with --bind-to none"),
+            std::string::npos)
+      << bound.err;
+  EXPECT_NE(bound.out.find("1 rank (2 workers)"), std::string::npos) << bound.out;
+  // Left to choose, a bound rank takes one worker per core it may use, and says nothing.
+  const auto chosen = run_program(
+      mpiexec, {"--bind-to", "core", "-np", "1", scale_out, "--random", "50", "--near", "1e9"});
+  ASSERT_EQ(chosen.exit_code, 0) << chosen.err;
+  EXPECT_EQ(chosen.err, "");
+  EXPECT_NE(chosen.out.find("1 rank (1 worker)"), std::string::npos) << chosen.out;
+}
+
 TEST(ScaleOut, HelpIsPrintedOnceEvenWithManyRanks) {
   const auto result = run_program(mpiexec, mpirun_args(2, {"--help"}));
   EXPECT_EQ(result.exit_code, 0) << result.err;
