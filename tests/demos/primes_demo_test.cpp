@@ -141,8 +141,8 @@ TEST(PrimesDemo, EveryModeAndAlgorithmAgreesOnEdgeCases) {
 TEST(PrimesDemo, ARandomListIsSummedUpAndTheSameForTheSameSeed) {
   const auto first = primes_with({"--random", "200", "--near", "1e9", "--mode", "serial"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_TRUE(std::regex_search(first.out,
-                                std::regex(R"(^200 numbers checked, \d+ prime: 1\d{9}, )")))
+  EXPECT_TRUE(
+      std::regex_search(first.out, std::regex(R"(^200 numbers checked, \d+ prime: 1\d{9}, )")))
       << first.out;
   const auto again = primes_with({"--random", "200", "--near", "1e9", "--mode", "serial"});
   EXPECT_EQ(lines_of(again.out)[0], lines_of(first.out)[0]);
@@ -318,32 +318,28 @@ TEST_P(PrimesDemoBadInput, OneLineOnStderrAndExitStatus2) {
   EXPECT_NE(lines[0].find(GetParam().names), std::string::npos) << lines[0];
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, PrimesDemoBadInput,
-                         ::testing::Values(BadCommandLine{{"--bogus"}, "--bogus"},
-                                           BadCommandLine{{"--numbers"}, "--numbers"},
-                                           BadCommandLine{{"--numbers", "abc"}, "--numbers"},
-                                           BadCommandLine{{"--numbers=-5"}, "'-5'"},
-                                           BadCommandLine{{"--numbers", "18446744073709551616"},
-                                                          "larger than"},
-                                           BadCommandLine{{"--numbers", ""}, "at least one number"},
-                                           BadCommandLine{{"--numbers", "7,,11"}, "empty"},
-                                           BadCommandLine{{"--workers", "0"}, "--workers"},
-                                           BadCommandLine{{"--workers", "100000"}, "--workers"},
-                                           BadCommandLine{{"--workers=-1"}, "--workers"},
-                                           BadCommandLine{{"--workers", "two"}, "--workers"},
-                                           BadCommandLine{{"--mode", "fast"}, "--mode"},
-                                           BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
-                                           BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
-                                           BadCommandLine{{"--numbers", "7", "--random", "3"},
-                                                          "--numbers or --random"},
-                                           BadCommandLine{{"--random", "0"}, "--random"},
-                                           BadCommandLine{{"--random", "3", "--near", "2"},
-                                                          "--near"},
-                                           BadCommandLine{{"--random", "3", "--near", "1e99"},
-                                                          "--near"},
-                                           BadCommandLine{{"--random", "3", "--seed", "x"},
-                                                          "--seed"},
-                                           BadCommandLine{{"stray"}, "stray"}));
+INSTANTIATE_TEST_SUITE_P(
+    Table, PrimesDemoBadInput,
+    ::testing::Values(BadCommandLine{{"--bogus"}, "--bogus"},
+                      BadCommandLine{{"--numbers"}, "--numbers"},
+                      BadCommandLine{{"--numbers", "abc"}, "--numbers"},
+                      BadCommandLine{{"--numbers=-5"}, "'-5'"},
+                      BadCommandLine{{"--numbers", "18446744073709551616"}, "larger than"},
+                      BadCommandLine{{"--numbers", ""}, "at least one number"},
+                      BadCommandLine{{"--numbers", "7,,11"}, "empty"},
+                      BadCommandLine{{"--workers", "0"}, "--workers"},
+                      BadCommandLine{{"--workers", "100000"}, "--workers"},
+                      BadCommandLine{{"--workers=-1"}, "--workers"},
+                      BadCommandLine{{"--workers", "two"}, "--workers"},
+                      BadCommandLine{{"--mode", "fast"}, "--mode"},
+                      BadCommandLine{{"--algorithm", "guess"}, "--algorithm"},
+                      BadCommandLine{{"--stall-ms", "0"}, "--stall-ms"},
+                      BadCommandLine{{"--numbers", "7", "--random", "3"}, "--numbers or --random"},
+                      BadCommandLine{{"--random", "0"}, "--random"},
+                      BadCommandLine{{"--random", "3", "--near", "2"}, "--near"},
+                      BadCommandLine{{"--random", "3", "--near", "1e99"}, "--near"},
+                      BadCommandLine{{"--random", "3", "--seed", "x"}, "--seed"},
+                      BadCommandLine{{"stray"}, "stray"}));
 
 TEST(PrimesWorker, UnreadableJobIsAnErrorNotACrash) {
   const auto result = run_program(primes, {"--worker"}, "12\nnot-a-number\n");
