@@ -1,7 +1,7 @@
 #pragma once
-// The sizes of the stress tests. Sanitizer builds run them ASYNCRT_STRESS_DIVISOR times smaller
-// (set by tests/CMakeLists.txt) so that CI stays within its time limit; the default build runs
-// the full sizes.
+// The sizes of the stress tests. Sanitizer and unoptimized builds run them ASYNCRT_STRESS_DIVISOR
+// times smaller (set by tests/CMakeLists.txt) so that CI stays within its time limit; the default
+// build runs the full sizes.
 
 #include <cstddef>
 
@@ -11,7 +11,7 @@
 
 namespace asyncrt::testing {
 
-/// `full` in a plain build, `full / ASYNCRT_STRESS_DIVISOR` under a sanitizer.
+/// `full` in the default build, `full / ASYNCRT_STRESS_DIVISOR` under a sanitizer or at -O0.
 constexpr std::size_t stress_size(std::size_t full) {
   return full / ASYNCRT_STRESS_DIVISOR;
 }
