@@ -204,11 +204,24 @@ TEST(Join, WithoutJoinMainFinishesFirstWithJoinItWaits) {
 }
 
 TEST(Gil, CpuBoundThreadsDoNotSpeedUpUnderTheGilIoBoundThreadsDo) {
-  const auto r = demo("gil", {"--threads", "2", "--work-ms", "100"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_LE(number_after(r.out, R"(CPU-bound, with the GIL .* ([0-9.]+)x)"), 1.3) << r.out;
-  EXPECT_GE(number_after(r.out, R"(I/O-bound, with the GIL .* ([0-9.]+)x)"), 1.5) << r.out;
-  EXPECT_GT(number_after(r.out, R"(CPU-bound, no GIL .* ([0-9.]+)x)"), 0);
+  // Each speedup is one thread's time x threads / wall time. Another process taking a core
+  // while the single thread runs inflates a speedup (CI once measured 2.13x with the GIL: the
+  // one-thread run took 256 ms for 100 ms of work); it cannot make the GIL let two threads
+  // compute at once. So the structure must show in one of three runs.
+  std::string outputs;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto r = demo("gil", {"--threads", "2", "--work-ms", "100"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_GT(number_after(r.out, R"(CPU-bound, no GIL .* ([0-9.]+)x)"), 0);
+    if (number_after(r.out, R"(CPU-bound, with the GIL .* ([0-9.]+)x)") <= 1.3 &&
+        number_after(r.out, R"(I/O-bound, with the GIL .* ([0-9.]+)x)") >= 1.5) {
+      return;
+    }
+    outputs += r.out;
+  }
+  ADD_FAILURE() << "three runs, none with CPU-bound work under the GIL at most 1.3x and I/O-bound "
+                   "work at least 1.5x:\n"
+                << outputs;
 }
 
 TEST(Profiling, EightWaysSortedByTime) {

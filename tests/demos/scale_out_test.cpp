@@ -3,8 +3,12 @@
 
 #include <signal.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 #include <thread>
@@ -109,6 +113,23 @@ TEST(ScaleOut, AListFromTheCommandLineIsAnsweredInInputOrder) {
   expect_same_as_one_process(
       2, {"--numbers", "2,1,0,112272535095293,9,7,1000000000000037,4,3,112582705942171"},
       {"--share", "1", "--skip-one-rank"});
+}
+
+TEST(ScaleOut, AHostfileSaysWhichMachinesTakeHowManyRanks) {
+  // The way across machines, on this one: a hostfile whose one line gives localhost 3 slots,
+  // so 3 ranks start without --oversubscribe.
+  const auto hostfile =
+      std::filesystem::temp_directory_path() / ("asyncrt-hosts-" + std::to_string(::getpid()));
+  std::ofstream(hostfile) << "localhost slots=3\n";
+  const auto result =
+      run_program(mpiexec, {"--hostfile", hostfile.string(), "-np", "3", scale_out, "--random",
+                            "200", "--near", "1e12", "--seed", "5", "--json"});
+  std::filesystem::remove(hostfile);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(ranks_of(result.out).size(), 3u) << result.out;
+  const auto alone = run_program(
+      primes, {"--random", "200", "--near", "1e12", "--seed", "5", "--mode", "serial", "--json"});
+  EXPECT_EQ(results_of(result.out), results_of(alone.out));
 }
 
 TEST(ScaleOut, EveryRankGetsWorkAndTheTableAddsUp) {
