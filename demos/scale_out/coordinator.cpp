@@ -66,7 +66,7 @@ class AnswerBook {
 
 std::string silence(int rank, const RankStats& heard, const Share& last_share,
                     const Settings& settings) {
-  const auto seconds = std::chrono::duration<double>(settings.patience).count();
+  const double seconds = settings.patience_seconds();
   if (heard.pid == 0) {
     return fmt::format("rank {} has not said a word in {:g} s since the start: it died or hangs",
                        rank, seconds);

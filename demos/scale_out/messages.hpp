@@ -34,7 +34,6 @@ struct Share {
   std::uint64_t end = 0;
 
   bool empty() const noexcept { return begin == end; }
-  std::uint64_t size() const noexcept { return end - begin; }
 
   template <typename Archive>
   void serialize(Archive& archive, unsigned /*version*/) {

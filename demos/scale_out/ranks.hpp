@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include <boost/mpi/communicator.hpp>
@@ -23,6 +24,8 @@ struct Settings {
   std::size_t share_size = 16;
   /// How long a rank may say nothing (or rank 0 not answer) before the run is given up.
   std::chrono::steady_clock::duration patience = std::chrono::seconds(60);
+
+  double patience_seconds() const { return std::chrono::duration<double>(patience).count(); }
 };
 
 /// What rank 0 gathered: every answer in input order, and each rank's stats (by rank).

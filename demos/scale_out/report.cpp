@@ -23,6 +23,11 @@ std::string plural(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
+// Rank 0 alone against all ranks (a run with one_rank).
+double speedup_over_one_rank(const ScaleOutRun& run) {
+  return run.all_ranks.seconds > 0 ? run.one_rank->seconds / run.all_ranks.seconds : 0.0;
+}
+
 }  // namespace
 
 void print_text(const ScaleOutRun& run) {
@@ -44,23 +49,19 @@ void print_text(const ScaleOutRun& run) {
              run.all_ranks.seconds);
 
   fmt::print("\n{:<34} {:>11} {:>8} {:>10}\n", "", "wall time", "speedup", "efficiency");
+  const std::string all_ranks = fmt::format("{} ({})", plural(ranks.size(), "rank", "ranks"),
+                                            plural(total.workers, "worker", "workers"));
   if (!run.one_rank) {
-    fmt::print("{:<34} {:>9.3f} s\n",
-               fmt::format("{} ({})", plural(ranks.size(), "rank", "ranks"),
-                           plural(total.workers, "worker", "workers")),
-               run.all_ranks.seconds);
+    fmt::print("{:<34} {:>9.3f} s\n", all_ranks, run.all_ranks.seconds);
     return;
   }
-  const double one = run.one_rank->seconds;
-  fmt::print(
-      "{:<34} {:>9.3f} s {:>7.2f}x {:>9.0f}%\n",
-      fmt::format("one rank: rank 0 alone ({})", plural(run.settings.workers, "worker", "workers")),
-      one, 1.0, 100.0);
-  const double speedup = run.all_ranks.seconds > 0 ? one / run.all_ranks.seconds : 0.0;
-  fmt::print("{:<34} {:>9.3f} s {:>7.2f}x {:>9.0f}%\n",
-             fmt::format("{} ({})", plural(ranks.size(), "rank", "ranks"),
-                         plural(total.workers, "worker", "workers")),
-             run.all_ranks.seconds, speedup, 100.0 * speedup / static_cast<double>(ranks.size()));
+  const auto row = [](const std::string& what, double seconds, double speedup, std::size_t ranks) {
+    fmt::print("{:<34} {:>9.3f} s {:>7.2f}x {:>9.0f}%\n", what, seconds, speedup,
+               100.0 * speedup / static_cast<double>(ranks));
+  };
+  row(fmt::format("one rank: rank 0 alone ({})", plural(run.settings.workers, "worker", "workers")),
+      run.one_rank->seconds, 1.0, 1);
+  row(all_ranks, run.all_ranks.seconds, speedup_over_one_rank(run), ranks.size());
 }
 
 void print_json(const ScaleOutRun& run) {
@@ -78,9 +79,8 @@ void print_json(const ScaleOutRun& run) {
   }
   fmt::print("],\"seconds\":{:.6f}", run.all_ranks.seconds);
   if (run.one_rank) {
-    const double speedup =
-        run.all_ranks.seconds > 0 ? run.one_rank->seconds / run.all_ranks.seconds : 0.0;
-    fmt::print(",\"one_rank_seconds\":{:.6f},\"speedup\":{:.4f}", run.one_rank->seconds, speedup);
+    fmt::print(",\"one_rank_seconds\":{:.6f},\"speedup\":{:.4f}", run.one_rank->seconds,
+               speedup_over_one_rank(run));
   }
   fmt::print("}}\n");
 }

@@ -11,7 +11,7 @@ namespace {
 
 RankSilent rank_0_silent(const Settings& settings) {
   return RankSilent(fmt::format("rank 0 has not answered for {:g} s: it died or hangs",
-                                std::chrono::duration<double>(settings.patience).count()));
+                                settings.patience_seconds()));
 }
 
 }  // namespace
