@@ -226,9 +226,12 @@ class RanksUnderFire {
   }
 
   ProgramResult finish() { return mpirun_.finish(); }
-  /// The ranks still running. (mpirun kills them all but may exit before it reaps them; they
-  /// then stay zombies of whatever adopts them, which is not theirs to avoid, and run nothing.)
-  std::vector<long> survivors() const { return still_running(ranks_); }
+  /// The ranks still running 10 s after mpirun ended. (mpirun signals them all but may exit
+  /// before they have ended, and before it reaps them; they then stay zombies of whatever adopts
+  /// them, which is not theirs to avoid, and run nothing.)
+  std::vector<long> survivors() const {
+    return still_running_after(ranks_, std::chrono::seconds(10));
+  }
 
  private:
   BackgroundProgram mpirun_;

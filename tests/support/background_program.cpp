@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <boost/process/args.hpp>
 #include <boost/process/io.hpp>
@@ -100,6 +101,17 @@ std::vector<long> still_running(const std::vector<long>& pids) {
     const auto close = line.rfind(')');
     if (close != std::string::npos && line.substr(close + 1, 3) == " Z ") continue;
     running.push_back(pid);
+  }
+  return running;
+}
+
+std::vector<long> still_running_after(const std::vector<long>& pids,
+                                      std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  auto running = still_running(pids);
+  while (!running.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    running = still_running(running);
   }
   return running;
 }

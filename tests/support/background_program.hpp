@@ -2,6 +2,7 @@
 // A real program run in the background while a test acts on it (signals it, kills its
 // children), and what /proc says about the processes it starts.
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,5 +49,10 @@ std::vector<long> still_existing(const std::vector<long>& pids);
 
 /// Every pid of `pids` that still runs (not ended; a zombie has).
 std::vector<long> still_running(const std::vector<long>& pids);
+
+/// Every pid of `pids` that still runs after up to `patience` (returns as soon as none does). A
+/// killed process ends a moment after the signal: the kernel still has to tear it down.
+std::vector<long> still_running_after(const std::vector<long>& pids,
+                                      std::chrono::milliseconds patience);
 
 }  // namespace asyncrt::testing
