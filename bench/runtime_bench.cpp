@@ -110,7 +110,8 @@ asio::awaitable<void> offload_loop(benchmark::State& state) {
 }
 
 void BM_OffloadRoundTrip_Asyncrt(benchmark::State& state) {
-  asyncrt::Runtime runtime({.cpu_threads = 1});
+  // spin_us: how long the pool's thread and the loop look for work before they sleep.
+  asyncrt::Runtime runtime({.cpu_threads = 1, .spin = std::chrono::microseconds(state.range(0))});
   runtime.block_on(offload_loop(state));
 }
 
@@ -228,7 +229,7 @@ BENCHMARK(BM_AwaitTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_OffloadRoundTrip_RawAsio)->UseRealTime();
-BENCHMARK(BM_OffloadRoundTrip_Asyncrt)->UseRealTime();
+BENCHMARK(BM_OffloadRoundTrip_Asyncrt)->ArgName("spin_us")->Arg(20)->Arg(0)->UseRealTime();
 BENCHMARK(BM_Yield_RawAsio);
 BENCHMARK(BM_Yield_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
 

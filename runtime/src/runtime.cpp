@@ -47,7 +47,13 @@ Runtime::Runtime(RuntimeOptions options)
     : options_(std::move(options)),
       cpu_threads_(options_.cpu_threads ? options_.cpu_threads : cores()),
       loop_work_(asio::make_work_guard(loop_)),
-      cpu_pool_(cpu_threads_),
+      cpu_pool_(cpu_threads_, options_.spin,
+                [this](std::exception_ptr error) {
+                  // Reported on the loop like a failed task; straight away once it has stopped.
+                  if (loop_stopped_) return report_failure("a job on the CPU pool", error);
+                  asio::post(loop_,
+                             [this, error] { report_failure("a job on the CPU pool", error); });
+                }),
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
                                                : std::max<std::size_t>(4, 2 * cores())) {
   if (options_.detect_stalls) stall_detector_.emplace(options_.stall_threshold, options_.on_stall);
@@ -79,7 +85,7 @@ void Runtime::run_loop() {
       if (virtual_clock_) {
         run_in_virtual_time();
       } else {
-        loop_.run();
+        run_in_real_time();
       }
       break;
     } catch (...) {
@@ -115,27 +121,17 @@ void Runtime::spawn(Task<void> task, std::string name) {
   });
 }
 
-Runtime::TaskEntry Runtime::register_task() {
-  const std::uint64_t id = next_task_id_++;
-  auto& signal = tasks_[id];
-  signal = std::make_shared<asio::cancellation_signal>();
-  return {id, signal.get()};
-}
-
-void Runtime::finish_task(std::uint64_t id) {
-  tasks_.erase(id);
-  std::lock_guard lock(live_mutex_);
-  if (--live_tasks_ == 0) live_changed_.notify_all();  // only shutdown() waits, for zero
+void Runtime::finish_task(detail::TaskRegistry::Record* record) {
+  tasks_.remove(record);
+  if (live_tasks_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    std::lock_guard lock(live_mutex_);  // only shutdown() waits, for zero
+    live_changed_.notify_all();
+  }
 }
 
 void Runtime::cancel_all_tasks() {
   cancelling_ = true;
-  // A task may finish, and leave tasks_, while its signal emits: emit from a snapshot that
-  // keeps every signal alive.
-  std::vector<std::shared_ptr<asio::cancellation_signal>> signals;
-  signals.reserve(tasks_.size());
-  for (const auto& [id, signal] : tasks_) signals.push_back(signal);
-  for (const auto& signal : signals) signal->emit(asio::cancellation_type::terminal);
+  tasks_.cancel_all();
 }
 
 void Runtime::report_failure(std::string_view name, std::exception_ptr error) {
@@ -164,7 +160,7 @@ void Runtime::shutdown() {
   {
     std::unique_lock lock(live_mutex_);
     if (!live_changed_.wait_for(lock, options_.shutdown_grace, [&] { return live_tasks_ == 0; })) {
-      stuck = live_tasks_;
+      stuck = live_tasks_.load();
     }
   }
   if (stuck > 0) {
@@ -188,6 +184,40 @@ void Runtime::shutdown() {
 void Runtime::request_stop() {
   if (stop_requested_.exchange(true)) return;
   asio::post(loop_, [this] { cancel_all_tasks(); });
+}
+
+// The loop in real time: run whatever is ready; when nothing is but jobs are out on the CPU
+// pool, look for their results for up to `spin` (a result posted by a pool thread then runs
+// within a microsecond or so); otherwise sleep until work arrives (waking from the kernel's
+// wait costs tens of microseconds). It looks only while a core is free for it: on a machine
+// whose every core runs a pool thread, the loop spinning would slow the jobs down.
+void Runtime::run_in_real_time() {
+  while (!loop_.stopped()) {
+    if (loop_.poll() > 0) continue;
+    if (worth_looking_for_results() && look_for_offloaded_results()) continue;
+    loop_.run_one();
+  }
+}
+
+bool Runtime::worth_looking_for_results() const noexcept {
+  return options_.spin.count() > 0 && cpu_pool_.jobs_in_flight() > 0 &&
+         cpu_pool_.cores_wanted() < cpu_pool_.cores();
+}
+
+bool Runtime::look_for_offloaded_results() {
+  // Polling asks the kernel (epoll_wait with no timeout) each time: do it when a job has just
+  // finished (its result is then queued on the loop), and every so often for anything else.
+  const auto give_up = std::chrono::steady_clock::now() + options_.spin;
+  std::size_t finished = cpu_pool_.jobs_finished();
+  for (unsigned looks = 1; cpu_pool_.jobs_in_flight() > 0; ++looks) {
+    const std::size_t now_finished = cpu_pool_.jobs_finished();
+    if (now_finished != finished || looks % 64 == 0) {
+      finished = now_finished;
+      if (loop_.poll() > 0) return true;
+      if (std::chrono::steady_clock::now() >= give_up || !worth_looking_for_results()) break;
+    }
+  }
+  return loop_.poll() > 0;
 }
 
 // The loop in virtual time: run whatever is ready; when nothing is, and no offloaded job is on

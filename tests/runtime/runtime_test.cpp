@@ -242,6 +242,31 @@ TEST(Runtime, RequestStopFromAnotherThreadCancelsRunningAndLaterTasks) {
   EXPECT_EQ(failures, 0);
 }
 
+TEST(Runtime, EveryTaskIsCountedOnceWhetherItEndedOrWasCancelled) {
+  Runtime runtime;
+  for (int i = 0; i < 500; ++i) runtime.spawn(sleep_for(i % 2 ? 0h : 1h), "sleeper");
+  const auto deadline = Clock::now() + 10s;
+  while (runtime.completed_tasks() < 250 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  // Cancelled by the shutdown, this one starts another on its way out: that one is cancelled
+  // at once too.
+  runtime.spawn(
+      []() -> Task<void> {
+        try {
+          co_await sleep_for(1h);
+        } catch (const boost::system::system_error&) {
+          Runtime::current().spawn(sleep_for(1h), "started while cancelling");
+          throw;
+        }
+      }(),
+      "spawner");
+  runtime.shutdown();
+  EXPECT_EQ(runtime.completed_tasks(), 250u);
+  EXPECT_EQ(runtime.cancelled_tasks(), 252u);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+}
+
 TEST(Runtime, ShutdownIsIdempotent) {
   Runtime runtime;
   runtime.shutdown();

@@ -2,6 +2,7 @@
 // The whole public API of asyncrt in one include.
 
 #include <asyncrt/channel.hpp>
+#include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/event.hpp>
 #include <asyncrt/map.hpp>
 #include <asyncrt/mutex.hpp>
