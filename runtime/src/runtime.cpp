@@ -95,12 +95,13 @@ void Runtime::run_loop() {
   current_runtime = nullptr;
 }
 
-asio::any_io_executor Runtime::task_executor(std::string name) {
+asio::any_io_executor Runtime::task_executor(std::string_view name) {
   const bool traced = trace::enabled();
   if (!stall_detector_ && !traced) return loop_.get_executor();
   return detail::WatchedExecutor(
       loop_.get_executor(),
-      detail::TaskLabelRef(std::move(name), stall_detector_ ? &*stall_detector_ : nullptr, traced));
+      detail::TaskLabelRef(std::string(name), stall_detector_ ? &*stall_detector_ : nullptr,
+                           traced));
 }
 
 std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {
@@ -110,7 +111,7 @@ std::string_view Runtime::pool_name(const asio::execution_context& context) cons
 }
 
 void Runtime::spawn(Task<void> task, std::string name) {
-  start(std::move(task), name, [this, name](std::exception_ptr error) {
+  start(std::move(task), std::move(name), [this](std::string_view name, std::exception_ptr error) {
     if (!error) {
       completed_tasks_.fetch_add(1);
     } else if (cancelling_ && is_operation_aborted(error)) {

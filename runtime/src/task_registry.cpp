@@ -9,10 +9,22 @@ TaskRegistry::~TaskRegistry() {
     delete head_;
     head_ = next;
   }
+  for (Record* record : spare_) delete record;
 }
 
-TaskRegistry::Record* TaskRegistry::add() {
-  auto* record = new Record;
+TaskRegistry::Record* TaskRegistry::add(std::string name) {
+  Record* record;
+  if (spare_.empty()) {
+    record = new Record;
+  } else {
+    // A reused record's signal still holds the handler co_spawn installed for the last task
+    // (it has no resources); the next co_spawn replaces it in place, reusing its memory.
+    record = spare_.back();
+    spare_.pop_back();
+    record->prev = nullptr;
+    record->finished = false;
+  }
+  record->name = std::move(name);
   record->next = head_;
   if (head_) head_->prev = record;
   head_ = record;
@@ -26,8 +38,19 @@ void TaskRegistry::remove(Record* record) noexcept {
     record->finished = true;
     finished_during_sweep_.push_back(record);
   } else {
-    delete record;
+    recycle(record);
   }
+}
+
+void TaskRegistry::recycle(Record* record) noexcept {
+  if (spare_.size() < spare_limit) {
+    try {
+      spare_.push_back(record);
+      return;
+    } catch (...) {  // no room for it: free it instead
+    }
+  }
+  delete record;
 }
 
 void TaskRegistry::cancel_all() {
@@ -39,7 +62,7 @@ void TaskRegistry::cancel_all() {
     if (!record->finished) record->signal.emit(asio::cancellation_type::terminal);
   }
   sweeping_ = false;
-  for (Record* record : finished_during_sweep_) delete record;
+  for (Record* record : finished_during_sweep_) recycle(record);
   finished_during_sweep_.clear();
 }
 

@@ -225,6 +225,18 @@ class RanksUnderFire {
     return 0;
   }
 
+  /// Waits until rank `pid` is checking numbers: its own threads (the loop and the workers, not
+  /// MPI_Init on its main thread) have used 300 ms of CPU. A fixed sleep is not enough: under
+  /// a sanitizer on a loaded machine, MPI_Init alone can take longer than any guess.
+  bool wait_until_checking(long pid) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline && mpirun_.running()) {
+      if (cpu_time_of_other_threads(pid) >= std::chrono::milliseconds(300)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
   ProgramResult finish() { return mpirun_.finish(); }
   /// The ranks still running 10 s after mpirun ended. (mpirun signals them all but may exit
   /// before they have ended, and before it reaps them; they then stay zombies of whatever adopts
@@ -242,7 +254,7 @@ TEST(ScaleOut, ARankKilledMidRunEndsTheRunAndIsNamed) {
   RanksUnderFire run({"--skip-one-rank"});
   const long victim = run.rank_pid("1");
   ASSERT_NE(victim, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));  // it is checking by now
+  ASSERT_TRUE(run.wait_until_checking(victim));
   ASSERT_EQ(::kill(static_cast<pid_t>(victim), SIGKILL), 0);
   const auto result = run.finish();
   EXPECT_NE(result.exit_code, 0);
@@ -256,7 +268,7 @@ TEST(ScaleOut, ARankThatHangsIsGivenUpAfterTheTimeoutWithAClearMessage) {
   RanksUnderFire run({"--skip-one-rank", "--timeout", "2"});
   const long victim = run.rank_pid("1");
   ASSERT_NE(victim, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  ASSERT_TRUE(run.wait_until_checking(victim));  // so rank 0 has handed it a share
   const auto stopped = std::chrono::steady_clock::now();
   ASSERT_EQ(::kill(static_cast<pid_t>(victim), SIGSTOP), 0);  // alive, but says nothing
   const auto result = run.finish();

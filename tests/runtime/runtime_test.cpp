@@ -6,6 +6,7 @@
 #include <future>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -265,6 +266,40 @@ TEST(Runtime, EveryTaskIsCountedOnceWhetherItEndedOrWasCancelled) {
   EXPECT_EQ(runtime.completed_tasks(), 250u);
   EXPECT_EQ(runtime.cancelled_tasks(), 252u);
   EXPECT_EQ(runtime.failed_tasks(), 0u);
+}
+
+TEST(Runtime, TasksOnReusedRecordsKeepTheirOwnNamesAndAreCancelled) {
+  // The runtime reuses the records of finished tasks (name, cancellation signal): a task that
+  // gets one must fail under its own name and still be cancelled by the shutdown.
+  std::vector<std::string> failed;
+  RuntimeOptions options;
+  options.on_task_failure = [&failed](std::string_view name, std::exception_ptr) {
+    failed.emplace_back(name);  // on the loop thread, read after shutdown joined it
+  };
+  Runtime runtime(options);
+  for (int i = 0; i < 1500; ++i) runtime.spawn(sleep_for(0h), "first wave " + std::to_string(i));
+  const auto deadline = Clock::now() + 10s;
+  while (runtime.completed_tasks() < 1500 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(runtime.completed_tasks(), 1500u);
+  for (int i = 0; i < 100; ++i) runtime.spawn(sleep_for(1h), "second wave");
+  runtime.spawn(
+      []() -> Task<void> {
+        co_await sleep_for(0h);
+        throw std::runtime_error("no");
+      }(),
+      "the failing one");
+  runtime.spawn(sleep_for(0h), "last");
+  while ((runtime.completed_tasks() < 1501 || runtime.failed_tasks() < 1) &&
+         Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  runtime.shutdown();
+  EXPECT_EQ(runtime.completed_tasks(), 1501u);
+  EXPECT_EQ(runtime.cancelled_tasks(), 100u);
+  EXPECT_EQ(runtime.failed_tasks(), 1u);
+  EXPECT_EQ(failed, std::vector<std::string>{"the failing one"});
 }
 
 TEST(Runtime, ShutdownIsIdempotent) {

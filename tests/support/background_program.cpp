@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <boost/process/args.hpp>
@@ -54,6 +55,24 @@ std::string BackgroundProgram::err_path() const {
   return base_ + ".err";
 }
 
+namespace {
+
+// The fields of a /proc/.../stat file after "pid (command)" (the command may hold spaces and
+// parentheses): state, ppid, ... Empty when the process or thread has ended.
+std::vector<std::string> stat_fields(const std::filesystem::path& stat_path) {
+  std::ifstream stat(stat_path);
+  std::string line;
+  if (!std::getline(stat, line)) return {};
+  const auto close = line.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream rest(line.substr(close + 1));
+  std::vector<std::string> fields;
+  for (std::string field; rest >> field;) fields.push_back(field);
+  return fields;
+}
+
+}  // namespace
+
 std::map<long, char> children_of(long parent) {
   std::map<long, char> children;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
@@ -61,18 +80,23 @@ std::map<long, char> children_of(long parent) {
     if (!std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       continue;
     }
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;  // it ended meanwhile
-    // "pid (command) state ppid ...": the command may hold spaces and parentheses.
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(line.substr(close + 1));
-    char state = '?';
-    long ppid = 0;
-    if (rest >> state >> ppid && ppid == parent) children[std::stol(name)] = state;
+    const auto fields = stat_fields(entry.path() / "stat");
+    if (fields.size() < 2) continue;  // it ended meanwhile
+    if (std::stol(fields[1]) == parent) children[std::stol(name)] = fields[0][0];
   }
   return children;
+}
+
+std::chrono::milliseconds cpu_time_of_other_threads(long pid) {
+  const std::filesystem::path tasks = "/proc/" + std::to_string(pid) + "/task";
+  std::error_code error;
+  long ticks = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(tasks, error)) {
+    if (entry.path().filename() == std::to_string(pid)) continue;  // the main thread
+    const auto fields = stat_fields(entry.path() / "stat");
+    if (fields.size() > 12) ticks += std::stol(fields[11]) + std::stol(fields[12]);  // utime, stime
+  }
+  return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
 }
 
 std::string environment_of(long pid, const std::string& name) {
@@ -95,11 +119,8 @@ std::vector<long> still_existing(const std::vector<long>& pids) {
 std::vector<long> still_running(const std::vector<long>& pids) {
   std::vector<long> running;
   for (const long pid : still_existing(pids)) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;  // gone meanwhile
-    const auto close = line.rfind(')');
-    if (close != std::string::npos && line.substr(close + 1, 3) == " Z ") continue;
+    const auto fields = stat_fields("/proc/" + std::to_string(pid) + "/stat");
+    if (fields.empty() || fields[0] == "Z") continue;  // gone meanwhile, or a zombie
     running.push_back(pid);
   }
   return running;

@@ -44,6 +44,10 @@ std::map<long, char> children_of(long parent);
 /// has ended).
 std::string environment_of(long pid, const std::string& name);
 
+/// The CPU time the threads of process `pid` other than its main thread have used so far (0 once
+/// it has ended): work its own threads did, not its start-up.
+std::chrono::milliseconds cpu_time_of_other_threads(long pid);
+
 /// Every pid of `pids` that still exists (a zombie, ended but not reaped, included).
 std::vector<long> still_existing(const std::vector<long>& pids);
 

@@ -22,9 +22,9 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -118,7 +118,7 @@ class Runtime {
 
   /// The loop's executor for a task called `name`: code run through it is watched by the
   /// stall detector under that name. co_spawn on it to give a child task its own name.
-  asio::any_io_executor task_executor(std::string name);
+  asio::any_io_executor task_executor(std::string_view name);
   /// The event loop itself (for I/O objects that want an io_context&, e.g. Boost.Process pipes).
   asio::io_context& loop() noexcept { return loop_; }
   CpuExecutor cpu_executor() noexcept { return cpu_pool_.get_executor(); }
@@ -157,10 +157,13 @@ class Runtime {
   static Runtime* try_current() noexcept;
 
  private:
+  // on_done(name, error, value...) runs on the loop thread when the task has ended.
   template <typename T, typename OnDone>
   void start(Task<T> task, std::string name, OnDone on_done);
-  void finish_task(detail::TaskRegistry::Record* record);  // loop thread only
-  void cancel_all_tasks();                                 // loop thread only
+  template <typename T, typename OnDone>
+  void launch(Task<T> task, std::string name, OnDone on_done);  // loop thread only
+  void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
+  void cancel_all_tasks();                                      // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
   void run_loop();
   void run_in_real_time();
@@ -209,20 +212,31 @@ void Runtime::start(Task<T> task, std::string name, OnDone on_done) {
                            "': the Runtime has been shut down");
   }
   live_tasks_.fetch_add(1, std::memory_order_relaxed);
-  auto executor = task_executor(std::move(name));
-  asio::dispatch(loop_, [this, executor = std::move(executor), task = std::move(task),
-                         on_done = std::move(on_done)]() mutable {
-    auto* record = tasks_.add();
-    asio::co_spawn(
-        std::move(executor), std::move(task),
-        asio::bind_cancellation_slot(
-            record->signal.slot(), [this, record, on_done = std::move(on_done)](
-                                       std::exception_ptr error, auto&&... value) mutable {
-              finish_task(record);
-              on_done(std::move(error), std::forward<decltype(value)>(value)...);
-            }));
-    if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);
+  if (in_loop_thread()) {
+    launch(std::move(task), std::move(name), std::move(on_done));
+    return;
+  }
+  asio::post(loop_, [this, task = std::move(task), name = std::move(name),
+                     on_done = std::move(on_done)]() mutable {
+    launch(std::move(task), std::move(name), std::move(on_done));
   });
+}
+
+template <typename T, typename OnDone>
+void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
+  // The task's record keeps its name (for on_done) and its cancellation signal; the completion
+  // handler carries two pointers and on_done (`this`, or block_on's promise), so the frame
+  // co_spawn allocates around it stays small. on_done runs before the record goes.
+  auto* record = tasks_.add(std::move(name));
+  asio::co_spawn(task_executor(record->name), std::move(task),
+                 asio::bind_cancellation_slot(
+                     record->signal.slot(), [this, record, on_done = std::move(on_done)](
+                                                std::exception_ptr error, auto&&... value) mutable {
+                       on_done(record->name, std::move(error),
+                               std::forward<decltype(value)>(value)...);
+                       finish_task(record);
+                     }));
+  if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);
 }
 
 template <typename T>
@@ -234,13 +248,14 @@ T Runtime::block_on(Task<T> task, std::string name) {
   }
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  start(std::move(task), std::move(name), [promise](std::exception_ptr error, auto&&... value) {
-    if (error) {
-      promise->set_exception(std::move(error));
-    } else {
-      promise->set_value(std::forward<decltype(value)>(value)...);
-    }
-  });
+  start(std::move(task), std::move(name),
+        [promise](std::string_view, std::exception_ptr error, auto&&... value) {
+          if (error) {
+            promise->set_exception(std::move(error));
+          } else {
+            promise->set_value(std::forward<decltype(value)>(value)...);
+          }
+        });
   return future.get();
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // TaskRegistry: a Runtime's live detached tasks, each with the signal that cancels it.
 
+#include <cstddef>
+#include <string>
 #include <vector>
 
 #include <boost/asio/cancellation_signal.hpp>
@@ -9,14 +11,16 @@ namespace asyncrt::detail {
 
 namespace asio = boost::asio;
 
-/// The live detached tasks of a Runtime: one record per task (a single allocation holding its
-/// cancellation signal, linked into an intrusive list), so starting and finishing a task costs
-/// no hashing and no reference counting.
+/// The live detached tasks of a Runtime: one record per task (its name and cancellation
+/// signal, linked into an intrusive list), so starting and finishing a task costs no hashing
+/// and no reference counting. Records of finished tasks are kept for the next tasks (up to
+/// `spare_limit`), so a steady stream of spawns allocates no record at all.
 ///
 /// Threads: not thread-safe; every call happens on the loop thread.
 class TaskRegistry {
  public:
   struct Record {
+    std::string name;
     asio::cancellation_signal signal;
     Record* prev = nullptr;
     Record* next = nullptr;
@@ -28,8 +32,8 @@ class TaskRegistry {
   TaskRegistry& operator=(const TaskRegistry&) = delete;
   ~TaskRegistry();
 
-  /// A new task: its record, whose signal's slot is bound to the task.
-  Record* add();
+  /// A new task called `name`: its record, whose signal's slot is bound to the task.
+  Record* add(std::string name);
   /// The task has finished: its record goes (later, if cancel_all() is emitting right now).
   void remove(Record* record) noexcept;
   /// Emits a terminal cancellation to every task. A task may finish, and be removed, while
@@ -37,7 +41,11 @@ class TaskRegistry {
   void cancel_all();
 
  private:
+  static constexpr std::size_t spare_limit = 1024;
+  void recycle(Record* record) noexcept;
+
   Record* head_ = nullptr;
+  std::vector<Record*> spare_;  // finished records, ready for reuse
   bool sweeping_ = false;
   std::vector<Record*> finished_during_sweep_;
 };
