@@ -171,7 +171,9 @@ asio::awaitable<void> spawn_asyncrt_loop(benchmark::State& state, asyncrt::Runti
 }
 
 void BM_SpawnOnLoop_Asyncrt(benchmark::State& state) {
-  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
+  asyncrt::RuntimeOptions options = one_cpu_no_stall_detector();
+  options.detect_stalls = state.range(0) != 0;  // the loop yields after each batch
+  asyncrt::Runtime runtime(options);
   runtime.block_on(spawn_asyncrt_loop(state, runtime));
 }
 
@@ -221,7 +223,7 @@ void BM_Channel_Asyncrt(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_SpawnOnLoop_RawAsio)->UseRealTime();
-BENCHMARK(BM_SpawnOnLoop_Asyncrt)->UseRealTime();
+BENCHMARK(BM_SpawnOnLoop_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
 BENCHMARK(BM_Channel_RawAsio)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Channel_Asyncrt)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_AwaitTrivialTask_RawAsio);

@@ -100,8 +100,7 @@ asio::any_io_executor Runtime::task_executor(std::string_view name) {
   if (!stall_detector_ && !traced) return loop_.get_executor();
   return detail::WatchedExecutor(
       loop_.get_executor(),
-      detail::TaskLabelRef(std::string(name), stall_detector_ ? &*stall_detector_ : nullptr,
-                           traced));
+      task_labels_.label(name, stall_detector_ ? &*stall_detector_ : nullptr, traced));
 }
 
 std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {

@@ -6,14 +6,17 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
 #include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
+#include <asyncrt/trace.hpp>
 #include <asyncrt/when_all.hpp>
 
 #include "support/busy.hpp"
@@ -94,18 +97,92 @@ TEST(StallDetector, BlamesTheChildTaskNotItsParent) {
   EXPECT_EQ(reports[1].first, "child b");
 }
 
-TEST(StallDetector, SpawnedTasksAreWatchedUnderTheirName) {
-  Watched watched(30ms);
+// Spawns a task called `name` that holds the loop for 60 ms, and waits until it is done.
+void spawn_hog_and_wait(Runtime& runtime, std::string name) {
   std::promise<void> done;
   auto task = [&]() -> Task<void> {
     co_await compute_on_the_loop(60ms);
     done.set_value();
   };
-  watched.runtime->spawn(task(), "spawned hog");
+  runtime.spawn(task(), std::move(name));
   done.get_future().wait();
+}
+
+// Names as many tasks differently as the runtime's label table holds.
+void fill_label_table(Runtime& runtime) {
+  for (std::size_t i = 0; i < detail::TaskLabels::limit; ++i) {
+    runtime.task_executor("customer " + std::to_string(i));
+  }
+}
+
+TEST(StallDetector, SpawnedTasksAreWatchedUnderTheirName) {
+  Watched watched(30ms);
+  spawn_hog_and_wait(*watched.runtime, "spawned hog");
   const auto reports = watched.finish();
   ASSERT_EQ(reports.size(), 1u);
   EXPECT_EQ(reports[0].first, "spawned hog");
+}
+
+TEST(StallDetector, TasksOfOneNameShareOneLabel) {
+  Watched watched(30ms);
+  Runtime& runtime = *watched.runtime;
+  EXPECT_EQ(runtime.task_executor("customer"), runtime.task_executor("customer"));
+  EXPECT_NE(runtime.task_executor("customer"), runtime.task_executor("cook"));
+}
+
+// A program that names every task differently: past the table's limit each new name gets a
+// label of its own (reference-counted), and stalls are still pinned on the right name.
+TEST(StallDetector, NamesTasksPastTheLabelTablesLimit) {
+  Watched watched(30ms);
+  Runtime& runtime = *watched.runtime;
+  fill_label_table(runtime);
+  const auto late = runtime.task_executor("late customer");
+  const auto copy = late;
+  EXPECT_EQ(copy, late);
+  EXPECT_NE(runtime.task_executor("late customer"), late);  // a label of its own each time
+  EXPECT_EQ(runtime.task_executor("customer 7"), runtime.task_executor("customer 7"));
+
+  auto parent = [&]() -> Task<void> {
+    co_await boost::asio::co_spawn(late, compute_on_the_loop(60ms), boost::asio::use_awaitable);
+  };
+  runtime.block_on(parent(), "parent");
+  spawn_hog_and_wait(runtime, "spawned late");
+  auto reports = watched.finish();
+  ASSERT_EQ(reports.size(), 2u);
+  std::sort(reports.begin(), reports.end());
+  EXPECT_EQ(reports[0].first, "late customer");
+  EXPECT_EQ(reports[1].first, "spawned late");
+}
+
+// Asio copies a task's executor on whichever thread handles it (a pool thread posting a result
+// back, say): copies of both kinds of label, made and dropped on four threads at once, race on
+// nothing (TSan) and free what they must (LSan).
+TEST(StallDetector, ExecutorCopiesOnManyThreadsAreSafe) {
+  Watched watched(30ms);
+  Runtime& runtime = *watched.runtime;
+  fill_label_table(runtime);
+  const auto shared = runtime.task_executor("customer 1");  // in the table
+  const auto counted = runtime.task_executor("one of a kind");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20'000; ++i) {
+        auto a = shared;
+        auto b = counted;
+        auto c = boost::asio::prefer(b, boost::asio::execution::outstanding_work.tracked);
+        EXPECT_EQ(a, shared);
+        EXPECT_EQ(b, counted);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  auto named = [&](const boost::asio::any_io_executor& executor) {
+    return boost::asio::co_spawn(
+        executor, []() -> Task<std::string> { co_return std::string(trace::current_task()); },
+        boost::asio::use_future);
+  };
+  EXPECT_EQ(named(shared).get(), "customer 1");
+  EXPECT_EQ(named(counted).get(), "one of a kind");
 }
 
 TEST(StallDetector, CanBeSwitchedOff) {

@@ -29,6 +29,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
+#include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_registry.hpp>
 #include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/detail/watched_executor.hpp>
@@ -174,6 +175,8 @@ class Runtime {
   RuntimeOptions options_;
   std::size_t cpu_threads_;
   std::optional<StallDetector> stall_detector_;
+  // The names on task executors; declared before the loop, whose handlers read them.
+  detail::TaskLabels task_labels_;
 
   // Declared before the pools: pool work holds handlers that keep the loop alive, so the pools
   // must be destroyed first.

@@ -1,9 +1,14 @@
 #pragma once
-// TaskLabel: a task's name, shared by every copy of the task's executor.
+// TaskLabel: a task's name, shared by every copy of the task's executor, and TaskLabels, the
+// table of one Runtime's labels.
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace asyncrt {
@@ -12,21 +17,28 @@ class StallDetector;
 
 namespace asyncrt::detail {
 
-/// The name of a spawned task and the detector that watches it. Reference-counted by hand so a
-/// handle is one pointer: an executor that carries it still fits in `any_io_executor`'s small
-/// buffer, so copying the executor never allocates.
+/// The name of a task and what watches it. Read by the loop thread while the task's handlers
+/// run (stall detector, tracer); never changed once made.
 struct TaskLabel {
   std::string name;
   StallDetector* detector;  // null when stalls are not watched
   bool traced;              // record the task's handlers as spans (a trace::Recording was on)
-  std::atomic<std::size_t> refs{1};
+  bool counted;             // freed by its last TaskLabelRef; otherwise TaskLabels owns it
+  std::atomic<std::size_t> refs{1};  // counted labels only
 };
 
-/// Owning handle to a TaskLabel (like a shared_ptr, one pointer wide).
+/// Handle to a TaskLabel, one pointer wide, so an executor that carries it still fits in
+/// `any_io_executor`'s small buffer and copying the executor never allocates. A label that
+/// belongs to a TaskLabels table is only pointed at: Asio copies a task's executor a dozen
+/// times per task, on any thread, and such a copy then touches no shared counter. A counted
+/// label (made when the table was full) is reference-counted, like a shared_ptr.
 class TaskLabelRef {
  public:
+  /// A new counted label.
   TaskLabelRef(std::string name, StallDetector* detector, bool traced)
-      : label_(new TaskLabel{std::move(name), detector, traced}) {}
+      : label_(new TaskLabel{std::move(name), detector, traced, true}) {}
+  /// A label that outlives every handle to it (one in a TaskLabels table).
+  explicit TaskLabelRef(TaskLabel& owned) noexcept : label_(&owned) {}
   TaskLabelRef(const TaskLabelRef& other) noexcept : label_(other.label_) { retain(); }
   TaskLabelRef(TaskLabelRef&& other) noexcept : label_(std::exchange(other.label_, nullptr)) {}
   TaskLabelRef& operator=(TaskLabelRef other) noexcept {
@@ -42,12 +54,48 @@ class TaskLabelRef {
 
  private:
   void retain() noexcept {
-    if (label_) label_->refs.fetch_add(1, std::memory_order_relaxed);
+    if (label_ && label_->counted) label_->refs.fetch_add(1, std::memory_order_relaxed);
   }
   void release() noexcept {
-    if (label_ && label_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete label_;
+    if (label_ && label_->counted && label_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      delete label_;
   }
   TaskLabel* label_;
+};
+
+/// One Runtime's task labels, one per name (and per traced or not): every task called
+/// "customer" shares one label, which lives as long as the table (the Runtime). A program that
+/// names its tasks all differently would make the table grow without end, so past `limit`
+/// names a new name gets a counted label of its own instead (freed with the task's last
+/// executor).
+///
+/// Threads: label() may be called from any thread (a mutex guards the table); the labels it
+/// hands out are never changed.
+class TaskLabels {
+ public:
+  static constexpr std::size_t limit = 4096;
+
+  TaskLabels() = default;
+  TaskLabels(const TaskLabels&) = delete;
+  TaskLabels& operator=(const TaskLabels&) = delete;
+
+  /// The label for `name`; `detector` must be the same on every call.
+  TaskLabelRef label(std::string_view name, StallDetector* detector, bool traced) {
+    std::lock_guard lock(mutex_);
+    auto& table = tables_[traced ? 1 : 0];
+    if (auto it = table.find(name); it != table.end()) return TaskLabelRef(*it->second);
+    if (size_ >= limit) return TaskLabelRef(std::string(name), detector, traced);
+    std::unique_ptr<TaskLabel> owned(new TaskLabel{std::string(name), detector, traced, false});
+    std::string_view key = owned->name;  // points into the label, which never moves
+    TaskLabel& label = *table.emplace(key, std::move(owned)).first->second;
+    ++size_;
+    return TaskLabelRef(label);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::string_view, std::unique_ptr<TaskLabel>> tables_[2];
+  std::size_t size_ = 0;
 };
 
 }  // namespace asyncrt::detail
