@@ -1,6 +1,7 @@
 #include <asyncrt/stall_detector.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <utility>
 
 #include <fmt/chrono.h>
@@ -8,8 +9,20 @@
 
 namespace asyncrt {
 
+namespace {
+bool coarse_enough(std::chrono::nanoseconds threshold) {
+  timespec tick{};
+  if (clock_getres(CLOCK_MONOTONIC_COARSE, &tick) != 0) return false;
+  const auto resolution =
+      std::chrono::seconds(tick.tv_sec) + std::chrono::nanoseconds(tick.tv_nsec);
+  return resolution > std::chrono::nanoseconds(0) && threshold >= 25 * resolution;
+}
+}  // namespace
+
 StallDetector::StallDetector(std::chrono::nanoseconds threshold, Reporter reporter)
-    : threshold_(threshold), reporter_(std::move(reporter)) {}
+    : threshold_(threshold),
+      coarse_clock_will_do_(coarse_enough(threshold)),
+      reporter_(std::move(reporter)) {}
 
 void StallDetector::record(std::string_view task, std::chrono::nanoseconds ran) {
   if (ran < threshold_) return;

@@ -1,11 +1,25 @@
 #include <asyncrt/detail/task_frame.hpp>
 
+#include <ctime>
+
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/trace.hpp>
 
 namespace asyncrt::detail {
 
 thread_local TaskFrame* TaskFrame::innermost = nullptr;
+
+bool coarse_clock_will_do(const StallDetector* detector, bool traced) noexcept {
+  return detector && !traced && detector->coarse_clock_will_do();
+}
+
+TaskFrame::Clock::time_point TaskFrame::now(bool coarse) noexcept {
+  if (!coarse) return Clock::now();
+  timespec time{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &time);  // libstdc++'s steady_clock: CLOCK_MONOTONIC
+  return Clock::time_point(std::chrono::seconds(time.tv_sec) +
+                           std::chrono::nanoseconds(time.tv_nsec));
+}
 
 namespace {
 void trace_piece(const TaskLabel& label, TaskFrame::Clock::time_point start,

@@ -24,8 +24,13 @@ struct TaskLabel {
   StallDetector* detector;  // null when stalls are not watched
   bool traced;              // record the task's handlers as spans (a trace::Recording was on)
   bool counted;             // freed by its last TaskLabelRef; otherwise TaskLabels owns it
+  bool coarse_clock;        // only the stall detector reads its times, and coarse ones will do
   std::atomic<std::size_t> refs{1};  // counted labels only
 };
+
+/// Whether the handlers of a task may be timed on the coarse clock (task_frame.cpp): when only
+/// the stall detector reads the times and its threshold allows it.
+bool coarse_clock_will_do(const StallDetector* detector, bool traced) noexcept;
 
 /// Handle to a TaskLabel, one pointer wide, so an executor that carries it still fits in
 /// `any_io_executor`'s small buffer and copying the executor never allocates. A label that
@@ -36,7 +41,8 @@ class TaskLabelRef {
  public:
   /// A new counted label.
   TaskLabelRef(std::string name, StallDetector* detector, bool traced)
-      : label_(new TaskLabel{std::move(name), detector, traced, true}) {}
+      : label_(new TaskLabel{std::move(name), detector, traced, true,
+                             coarse_clock_will_do(detector, traced)}) {}
   /// A label that outlives every handle to it (one in a TaskLabels table).
   explicit TaskLabelRef(TaskLabel& owned) noexcept : label_(&owned) {}
   TaskLabelRef(const TaskLabelRef& other) noexcept : label_(other.label_) { retain(); }
@@ -85,7 +91,8 @@ class TaskLabels {
     auto& table = tables_[traced ? 1 : 0];
     if (auto it = table.find(name); it != table.end()) return TaskLabelRef(*it->second);
     if (size_ >= limit) return TaskLabelRef(std::string(name), detector, traced);
-    std::unique_ptr<TaskLabel> owned(new TaskLabel{std::string(name), detector, traced, false});
+    std::unique_ptr<TaskLabel> owned(new TaskLabel{std::string(name), detector, traced, false,
+                                                   coarse_clock_will_do(detector, traced)});
     std::string_view key = owned->name;  // points into the label, which never moves
     TaskLabel& label = *table.emplace(key, std::move(owned)).first->second;
     ++size_;
