@@ -177,14 +177,15 @@ void BM_SpawnOnLoop_Asyncrt(benchmark::State& state) {
   runtime.block_on(spawn_asyncrt_loop(state, runtime));
 }
 
-// -- a bounded channel (capacity 64), one producer and one consumer coroutine ----------------
+// -- a bounded channel, one producer and one consumer coroutine: capacity 64 (the row),
+//    and capacity 1, where every send and every receive waits (a park and a wake per message) --
 
 constexpr int channel_batch = 100'000;
 
 void BM_Channel_RawAsio(benchmark::State& state) {
   asio::io_context loop(1);
   using Channel = asio::experimental::channel<void(boost::system::error_code, int)>;
-  Channel channel(loop, 64);
+  Channel channel(loop, static_cast<std::size_t>(state.range(0)));
   auto produce = [&]() -> asio::awaitable<void> {
     for (int i = 0; i < channel_batch; ++i) {
       co_await channel.async_send(boost::system::error_code{}, i, asio::use_awaitable);
@@ -207,7 +208,7 @@ void BM_Channel_RawAsio(benchmark::State& state) {
 
 void BM_Channel_Asyncrt(benchmark::State& state) {
   asyncrt::Runtime runtime(one_cpu_no_stall_detector());
-  asyncrt::Channel<int> channel(64);
+  asyncrt::Channel<int> channel(static_cast<std::size_t>(state.range(0)));
   auto produce = [&]() -> Task<void> {
     for (int i = 0; i < channel_batch; ++i) co_await channel.send(i);
   };
@@ -224,8 +225,18 @@ void BM_Channel_Asyncrt(benchmark::State& state) {
 
 BENCHMARK(BM_SpawnOnLoop_RawAsio)->UseRealTime();
 BENCHMARK(BM_SpawnOnLoop_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
-BENCHMARK(BM_Channel_RawAsio)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_Channel_Asyncrt)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Channel_RawAsio)
+    ->ArgName("capacity")
+    ->Arg(64)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_Channel_Asyncrt)
+    ->ArgName("capacity")
+    ->Arg(64)
+    ->Arg(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_AwaitTrivialTask_RawAsio);
 BENCHMARK(BM_AwaitTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();

@@ -14,7 +14,7 @@ Task<void> Semaphore::acquire() {
   if (try_acquire()) co_return;
   // Woken only by release(), which hands its permit over instead of putting it back.
   trace::Suspension blocked(trace::Kind::blocked);
-  co_await waiters_.async_wait(asio::use_awaitable);
+  co_await waiters_.async_wait(asio::deferred);
 }
 
 void Semaphore::release() noexcept {

@@ -40,7 +40,7 @@ Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : executor_(
 Task<void> sleep_for(Duration duration) {
   detail::Alarm alarm(co_await asio::this_coro::executor, duration);
   trace::Suspension waiting(trace::Kind::waiting);
-  co_await alarm.async_wait(asio::use_awaitable);
+  co_await alarm.async_wait(asio::deferred);
 }
 
 namespace {

@@ -4,13 +4,15 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <cstddef>
 #include <utility>
 
 namespace asyncrt::detail {
@@ -35,8 +37,10 @@ class WaitQueue {
 
   bool empty() const noexcept { return head_ == nullptr; }
 
-  /// Parks until woken (completes with no error) or cancelled (`operation_aborted`).
-  template <typename Token = asio::use_awaitable_t<>>
+  /// Parks until woken (completes with no error) or cancelled (`operation_aborted`). By default
+  /// it returns a deferred operation: `co_await queue.async_wait()` in a task then costs no
+  /// coroutine frame of its own (`use_awaitable` would allocate one for the initiation).
+  template <typename Token = asio::deferred_t>
   auto async_wait(Token&& token = {}) {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
         [queue = this](auto handler) { queue->park(std::move(handler)); }, token);
@@ -72,6 +76,16 @@ class WaitQueue {
         : handler(std::move(h)),
           home(asio::prefer(asio::get_associated_executor(handler),
                             asio::execution::outstanding_work.tracked)) {}
+
+    // Waiters come from Asio's per-thread cache of small blocks (the one its handlers use), so
+    // parking allocates nothing once the loop has warmed up.
+    static void* operator new(std::size_t size) {
+      return asio::recycling_allocator<unsigned char>().allocate(size);
+    }
+    static void operator delete(void* pointer, std::size_t size) {
+      asio::recycling_allocator<unsigned char>().deallocate(static_cast<unsigned char*>(pointer),
+                                                            size);
+    }
 
     void finish(boost::system::error_code error) override {
       auto executor = std::move(home);
