@@ -46,6 +46,11 @@ bool is_operation_aborted(const std::exception_ptr& error) {
 Runtime::Runtime(RuntimeOptions options)
     : options_(std::move(options)),
       cpu_threads_(options_.cpu_threads ? options_.cpu_threads : cores()),
+      stall_detector_(options_.detect_stalls
+                          ? std::optional<StallDetector>(std::in_place, options_.stall_threshold,
+                                                         options_.on_stall)
+                          : std::nullopt),
+      task_labels_(stall_detector_ ? &*stall_detector_ : nullptr),
       loop_work_(asio::make_work_guard(loop_)),
       cpu_pool_(cpu_threads_, options_.spin,
                 [this](std::exception_ptr error) {
@@ -56,7 +61,6 @@ Runtime::Runtime(RuntimeOptions options)
                 }),
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
                                                : std::max<std::size_t>(4, 2 * cores())) {
-  if (options_.detect_stalls) stall_detector_.emplace(options_.stall_threshold, options_.on_stall);
   if (options_.virtual_time) {
     virtual_clock_ = std::make_unique<detail::VirtualClock>(std::chrono::steady_clock::now());
   }
@@ -98,9 +102,7 @@ void Runtime::run_loop() {
 asio::any_io_executor Runtime::task_executor(std::string_view name) {
   const bool traced = trace::enabled();
   if (!stall_detector_ && !traced) return loop_.get_executor();
-  return detail::WatchedExecutor(
-      loop_.get_executor(),
-      task_labels_.label(name, stall_detector_ ? &*stall_detector_ : nullptr, traced));
+  return detail::WatchedExecutor(loop_.get_executor(), task_labels_.label(name, traced));
 }
 
 std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {

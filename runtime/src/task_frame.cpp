@@ -9,10 +9,6 @@ namespace asyncrt::detail {
 
 thread_local TaskFrame* TaskFrame::innermost = nullptr;
 
-bool coarse_clock_will_do(const StallDetector* detector, bool traced) noexcept {
-  return detector && !traced && detector->coarse_clock_will_do();
-}
-
 TaskFrame::Clock::time_point TaskFrame::now(bool coarse) noexcept {
   if (!coarse) return Clock::now();
   timespec time{};

@@ -175,7 +175,8 @@ class Runtime {
   RuntimeOptions options_;
   std::size_t cpu_threads_;
   std::optional<StallDetector> stall_detector_;
-  // The names on task executors; declared before the loop, whose handlers read them.
+  // The names on task executors, watched by stall_detector_; declared before the loop, whose
+  // handlers read them.
   detail::TaskLabels task_labels_;
 
   // Declared before the pools: pool work holds handlers that keep the loop alive, so the pools

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include <asyncrt/detail/task_label.hpp>
+#include <asyncrt/stall_detector.hpp>
 
 namespace asyncrt::detail {
 
@@ -17,7 +18,7 @@ struct TaskFrame {
 
   const TaskLabel* label;
   TaskFrame* outer;
-  bool coarse;  // timed on the coarse clock (see TaskLabel::coarse_clock)
+  bool coarse;  // timed on the coarse clock (see times_coarsely)
   Clock::time_point start;
   Clock::time_point segment_start;  // where the current uninterrupted piece began (tracer)
   std::chrono::nanoseconds nested{0};
@@ -41,6 +42,12 @@ inline const TaskLabel* current_task_label() noexcept {
   return TaskFrame::innermost ? TaskFrame::innermost->label : nullptr;
 }
 
+/// Whether a task's handlers may be timed on the coarse clock: only the stall detector reads
+/// the times of a task that is not traced, and its threshold says whether a tick is fine enough.
+inline bool times_coarsely(const TaskLabel& label) noexcept {
+  return label.detector && !label.traced && label.detector->coarse_clock_will_do();
+}
+
 /// Runs `handler` as a handler of the task `label`.
 template <typename Handler>
 void run_in_task(const TaskLabel& label, Handler& handler) {
@@ -50,7 +57,7 @@ void run_in_task(const TaskLabel& label, Handler& handler) {
     return;
   }
   // A frame inside a finely timed one is timed finely too, so the outer one's times stay fine.
-  const bool coarse = label.coarse_clock && (!outer || outer->coarse);
+  const bool coarse = times_coarsely(label) && (!outer || outer->coarse);
   const auto now = TaskFrame::now(coarse);
   if (outer) outer->pause(now);
   TaskFrame frame{&label, outer, coarse, now, now};

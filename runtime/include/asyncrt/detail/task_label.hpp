@@ -24,13 +24,8 @@ struct TaskLabel {
   StallDetector* detector;  // null when stalls are not watched
   bool traced;              // record the task's handlers as spans (a trace::Recording was on)
   bool counted;             // freed by its last TaskLabelRef; otherwise TaskLabels owns it
-  bool coarse_clock;        // only the stall detector reads its times, and coarse ones will do
   std::atomic<std::size_t> refs{1};  // counted labels only
 };
-
-/// Whether the handlers of a task may be timed on the coarse clock (task_frame.cpp): when only
-/// the stall detector reads the times and its threshold allows it.
-bool coarse_clock_will_do(const StallDetector* detector, bool traced) noexcept;
 
 /// Handle to a TaskLabel, one pointer wide, so an executor that carries it still fits in
 /// `any_io_executor`'s small buffer and copying the executor never allocates. A label that
@@ -41,8 +36,7 @@ class TaskLabelRef {
  public:
   /// A new counted label.
   TaskLabelRef(std::string name, StallDetector* detector, bool traced)
-      : label_(new TaskLabel{std::move(name), detector, traced, true,
-                             coarse_clock_will_do(detector, traced)}) {}
+      : label_(new TaskLabel{std::move(name), detector, traced, true}) {}
   /// A label that outlives every handle to it (one in a TaskLabels table).
   explicit TaskLabelRef(TaskLabel& owned) noexcept : label_(&owned) {}
   TaskLabelRef(const TaskLabelRef& other) noexcept : label_(other.label_) { retain(); }
@@ -81,25 +75,15 @@ class TaskLabels {
  public:
   static constexpr std::size_t limit = 4096;
 
-  TaskLabels() = default;
+  explicit TaskLabels(StallDetector* detector) noexcept : detector_(detector) {}
   TaskLabels(const TaskLabels&) = delete;
   TaskLabels& operator=(const TaskLabels&) = delete;
 
-  /// The label for `name`; `detector` must be the same on every call.
-  TaskLabelRef label(std::string_view name, StallDetector* detector, bool traced) {
-    std::lock_guard lock(mutex_);
-    auto& table = tables_[traced ? 1 : 0];
-    if (auto it = table.find(name); it != table.end()) return TaskLabelRef(*it->second);
-    if (size_ >= limit) return TaskLabelRef(std::string(name), detector, traced);
-    std::unique_ptr<TaskLabel> owned(new TaskLabel{std::string(name), detector, traced, false,
-                                                   coarse_clock_will_do(detector, traced)});
-    std::string_view key = owned->name;  // points into the label, which never moves
-    TaskLabel& label = *table.emplace(key, std::move(owned)).first->second;
-    ++size_;
-    return TaskLabelRef(label);
-  }
+  /// The label for `name`, watched by this table's detector.
+  TaskLabelRef label(std::string_view name, bool traced);
 
  private:
+  StallDetector* detector_;  // null when stalls are not watched
   std::mutex mutex_;
   std::unordered_map<std::string_view, std::unique_ptr<TaskLabel>> tables_[2];
   std::size_t size_ = 0;
