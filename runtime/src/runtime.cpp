@@ -100,9 +100,15 @@ void Runtime::run_loop() {
 }
 
 asio::any_io_executor Runtime::task_executor(std::string_view name) {
+  return place_task(name).executor;
+}
+
+Runtime::TaskPlace Runtime::place_task(std::string_view name) {
   const bool traced = trace::enabled();
-  if (!stall_detector_ && !traced) return loop_.get_executor();
-  return detail::WatchedExecutor(loop_.get_executor(), task_labels_.label(name, traced));
+  if (!stall_detector_ && !traced) return {loop_.get_executor(), nullptr};
+  auto label = task_labels_.label(name, traced);
+  const detail::TaskLabel* watched = &*label;  // alive as long as the executor that holds it
+  return {detail::WatchedExecutor(loop_.get_executor(), std::move(label)), watched};
 }
 
 std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,6 +52,61 @@ TEST(Runtime, BlockOnReturnsTheTaskValue) {
 TEST(Runtime, BlockOnRethrowsTheTaskException) {
   Runtime runtime;
   EXPECT_THROW(runtime.block_on(throws_logic_error()), std::logic_error);
+}
+
+// A value without a default constructor, which only a finished task can make.
+class Receipt {
+ public:
+  explicit Receipt(int bowls) : bowls_(bowls) {}
+  Receipt(Receipt&&) = default;
+  Receipt(const Receipt&) = delete;
+  int bowls() const { return bowls_; }
+
+ private:
+  int bowls_;
+};
+
+TEST(Runtime, BlockOnReturnsAMoveOnlyValueWithoutADefaultConstructor) {
+  Runtime runtime;
+  auto serve = []() -> Task<Receipt> {
+    co_await sleep_for(1ms);
+    co_return Receipt(3);
+  };
+  EXPECT_EQ(runtime.block_on(serve()).bowls(), 3);
+  auto fail = []() -> Task<Receipt> {
+    co_await sleep_for(1ms);
+    throw std::runtime_error("no noodles");
+  };
+  EXPECT_THROW(runtime.block_on(fail()), std::runtime_error);
+}
+
+TEST(Runtime, ATaskSpawnedOnTheLoopRunsUpToItsFirstWaitBeforeSpawnReturns) {
+  Runtime runtime;
+  using Log = std::vector<std::string>;
+  auto log = std::make_shared<Log>();
+  auto waits = [](std::shared_ptr<Log> log) -> Task<void> {
+    log->push_back("child starts");
+    co_await sleep_for(1ms);
+    log->push_back("child ends");
+  };
+  auto never_waits = [](std::shared_ptr<Log> log) -> Task<void> {
+    log->push_back("quick child runs");
+    co_return;
+  };
+  auto parent = [&]() -> Task<void> {
+    Runtime::current().spawn(waits(log), "child");
+    log->push_back("spawn returned");
+    Runtime::current().spawn(never_waits(log), "quick child");
+    // A task that ends without waiting has ended, and is counted, when spawn() returns.
+    log->push_back("spawn returned, completed " +
+                   std::to_string(Runtime::current().completed_tasks()));
+    co_await sleep_for(50ms);
+  };
+  runtime.block_on(parent());
+  runtime.shutdown();
+  EXPECT_EQ(*log, (Log{"child starts", "spawn returned", "quick child runs",
+                       "spawn returned, completed 1", "child ends"}));
+  EXPECT_EQ(runtime.completed_tasks(), 2u);
 }
 
 TEST(Runtime, TasksRunOnTheLoopThreadOnly) {

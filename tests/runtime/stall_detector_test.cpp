@@ -157,6 +157,24 @@ TEST(StallDetector, SpawnedTasksAreWatchedUnderTheirName) {
   EXPECT_EQ(reports[0].first, "spawned hog");
 }
 
+TEST(StallDetector, ATaskSpawnedOnTheLoopIsBlamedForItsFirstPiece) {
+  // Spawned from a task, a task runs up to its first wait inside spawn(): that piece is its
+  // own, not its spawner's.
+  Watched watched(30ms);
+  auto eager = []() -> Task<void> {
+    testing::busy_for(60ms);
+    co_return;
+  };
+  auto spawner = [&]() -> Task<void> {
+    Runtime::current().spawn(eager(), "eager");
+    co_return;
+  };
+  watched.runtime->block_on(spawner(), "spawner");
+  const auto reports = watched.finish();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].first, "eager");
+}
+
 TEST(StallDetector, TasksOfOneNameShareOneLabel) {
   Watched watched(30ms);
   Runtime& runtime = *watched.runtime;

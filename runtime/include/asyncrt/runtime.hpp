@@ -29,8 +29,10 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
+#include <asyncrt/detail/task_frame.hpp>
 #include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_registry.hpp>
+#include <asyncrt/detail/task_thread.hpp>
 #include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/detail/watched_executor.hpp>
 #include <asyncrt/stall_detector.hpp>
@@ -98,7 +100,9 @@ class Runtime {
   Runtime& operator=(const Runtime&) = delete;
 
   /// Starts `task` detached on the loop under `name` (used by failure and stall reports).
-  /// spawn() and block_on() throw std::logic_error once the Runtime has been shut down.
+  /// Called on the loop thread, the task runs up to its first wait before spawn() returns;
+  /// from any other thread it starts at the loop's next turn. spawn() and block_on() throw
+  /// std::logic_error once the Runtime has been shut down.
   void spawn(Task<void> task, std::string name);
 
   /// Runs `task` on the loop and waits for it on the calling thread: the bridge from a
@@ -166,6 +170,13 @@ class Runtime {
   void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
   void cancel_all_tasks();                                      // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
+  // Where a task called `name` runs: task_executor(name), and the label that executor carries
+  // (null when nothing watches tasks).
+  struct TaskPlace {
+    asio::any_io_executor executor;
+    const detail::TaskLabel* label;
+  };
+  TaskPlace place_task(std::string_view name);
   void run_loop();
   void run_in_real_time();
   bool worth_looking_for_results() const noexcept;
@@ -228,19 +239,24 @@ void Runtime::start(Task<T> task, std::string name, OnDone on_done) {
 
 template <typename T, typename OnDone>
 void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
-  // The task's record keeps its name (for on_done) and its cancellation signal; the completion
-  // handler carries two pointers and on_done (`this`, or block_on's promise), so the frame
-  // co_spawn allocates around it stays small. on_done runs before the record goes.
+  // The task's record keeps its name (for on_done) and its cancellation signal; on_done runs
+  // in the task's last handler, before the record goes.
   auto* record = tasks_.add(std::move(name));
-  asio::co_spawn(task_executor(record->name), std::move(task),
-                 asio::bind_cancellation_slot(
-                     record->signal.slot(), [this, record, on_done = std::move(on_done)](
-                                                std::exception_ptr error, auto&&... value) mutable {
-                       on_done(record->name, std::move(error),
-                               std::forward<decltype(value)>(value)...);
-                       finish_task(record);
-                     }));
-  if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);
+  const TaskPlace place = place_task(record->name);
+  auto start = [&] {
+    detail::start_task_thread(std::move(task), place.executor, record->signal, cancelling_,
+                              [this, record, on_done = std::move(on_done)](
+                                  std::exception_ptr error, auto&&... value) mutable {
+                                on_done(record->name, std::move(error),
+                                        std::forward<decltype(value)>(value)...);
+                                finish_task(record);
+                              });
+  };
+  if (place.label) {
+    detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time
+  } else {
+    start();
+  }
 }
 
 template <typename T>
@@ -257,7 +273,7 @@ T Runtime::block_on(Task<T> task, std::string name) {
           if (error) {
             promise->set_exception(std::move(error));
           } else {
-            promise->set_value(std::forward<decltype(value)>(value)...);
+            promise->set_value(std::move(*value)...);  // value: an engaged optional<T>, or none
           }
         });
   return future.get();

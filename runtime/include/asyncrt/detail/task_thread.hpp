@@ -1,0 +1,66 @@
+#pragma once
+// start_task_thread: runs a task on the loop as a thread of execution of its own, and says
+// when it has ended; what co_spawn does, without its completion-handler machinery.
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/cancellation_state.hpp>
+
+#include <asyncrt/task.hpp>
+
+namespace asyncrt::detail {
+
+/// The bottom frame of a task's coroutine stack: awaits the task, then hands its outcome to
+/// `on_done(error)` (a Task<void>) or `on_done(error, value)` (a Task<T>; `value` is empty
+/// when the task threw). on_done runs on the loop thread, in the task's last handler.
+///
+/// Asio's co_spawn puts a frame of its own at the bottom instead, one that also holds two
+/// work guards and the completion handler, hops through the executor before the task starts
+/// and again after a task that never waited, and dispatches the handler; asyncrt's Runtime
+/// keeps its loop alive itself and starts tasks on the loop thread, so it needs none of that.
+/// The frame must return this type: it is how Asio tells the bottom of a stack.
+template <typename T, typename OnDone>
+asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_bottom(
+    Task<T> task, OnDone on_done) {
+  std::exception_ptr error;
+  if constexpr (std::is_void_v<T>) {
+    try {
+      co_await std::move(task);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    on_done(std::move(error));
+  } else {
+    std::optional<T> value;
+    try {
+      T result = co_await std::move(task);
+      value.emplace(std::move(result));
+    } catch (...) {
+      error = std::current_exception();
+    }
+    on_done(std::move(error), std::move(value));
+  }
+}
+
+/// Starts `task` on `executor` and runs it up to its first wait before returning; after each
+/// wait it resumes on `executor`. Emitting on `signal` cancels the task's current wait; a task
+/// started `cancelled` has its first wait fail at once with operation_aborted. Call it, and
+/// emit, on the thread that runs `executor` only (nothing hops threads for the signal); the
+/// signal must outlive the task.
+template <typename T, typename OnDone>
+void start_task_thread(Task<T> task, const asio::any_io_executor& executor,
+                       asio::cancellation_signal& signal, bool cancelled, OnDone on_done) {
+  asio::detail::awaitable_thread<asio::any_io_executor> thread(
+      task_bottom(std::move(task), std::move(on_done)), executor, signal.slot(),
+      asio::cancellation_state(signal.slot()));
+  if (cancelled) signal.emit(asio::cancellation_type::terminal);
+  thread.launch();
+}
+
+}  // namespace asyncrt::detail
