@@ -25,13 +25,13 @@ void busy_for(Duration duration) {
 
 namespace detail {
 
-Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : executor_(executor) {
+Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : timer_(executor) {
   Runtime* runtime = Runtime::try_current();
   clock_ = runtime ? runtime->virtual_clock() : nullptr;
   if (clock_) {
     deadline_ = clock_->now() + after;
   } else {
-    timer_.emplace(executor, after);
+    timer_.expires_after(after);
   }
 }
 

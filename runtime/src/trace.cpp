@@ -138,7 +138,8 @@ std::string_view current_task() noexcept {
 }
 
 void detail::OpenSpan::open(std::string task, Kind kind, std::string thread, std::string via) {
-  span_.emplace(Span{std::move(task), kind, std::move(thread), std::move(via), Clock::now(), {}});
+  span_ = std::make_unique<Span>(
+      Span{std::move(task), kind, std::move(thread), std::move(via), Clock::now(), {}});
 }
 
 detail::OpenSpan::~OpenSpan() {

@@ -2,7 +2,6 @@
 // Time: sleep_for (a timer wait, the loop is free meanwhile) and with_timeout.
 
 #include <chrono>
-#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -45,19 +44,18 @@ class Alarm {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
         [this](auto handler) {
           if (clock_) {
-            clock_->wait_until(deadline_, std::move(handler), executor_);
+            clock_->wait_until(deadline_, std::move(handler), timer_.get_executor());
           } else {
-            timer_->async_wait(std::move(handler));
+            timer_.async_wait(std::move(handler));
           }
         },
         token);
   }
 
  private:
-  asio::any_io_executor executor_;
   VirtualClock* clock_ = nullptr;
   TimePoint deadline_{};
-  std::optional<asio::steady_timer> timer_;
+  asio::steady_timer timer_;  // set only on the steady clock; its executor serves either way
 };
 
 }  // namespace detail

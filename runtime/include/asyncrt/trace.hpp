@@ -5,7 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +38,8 @@ namespace detail {
 extern std::atomic<bool> recording;
 
 /// A span being timed: open() stamps its start, the destructor stamps its end and records it.
-/// Never opened (no Span built at all) while no Recording is on.
+/// Never opened (no Span built at all) while no Recording is on; one pointer wide, so a waiting
+/// task's frame does not carry a whole Span while nothing is traced.
 class OpenSpan {
  public:
   OpenSpan() = default;
@@ -48,7 +49,7 @@ class OpenSpan {
   void open(std::string task, Kind kind, std::string thread, std::string via);
 
  private:
-  std::optional<Span> span_;
+  std::unique_ptr<Span> span_;
 };
 }  // namespace detail
 
