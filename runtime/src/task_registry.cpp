@@ -17,8 +17,8 @@ TaskRegistry::Record* TaskRegistry::add(std::string name) {
   if (spare_.empty()) {
     record = new Record;
   } else {
-    // A reused record's signal still holds the handler co_spawn installed for the last task
-    // (it has no resources); the next co_spawn replaces it in place, reusing its memory.
+    // A reused record's signal still holds the last task's cancellation state (it has no
+    // resources); the next task's replaces it in place, reusing its memory.
     record = spare_.back();
     spare_.pop_back();
     record->prev = nullptr;

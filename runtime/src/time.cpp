@@ -1,5 +1,7 @@
 #include <asyncrt/time.hpp>
 
+#include <stdexcept>
+
 #include <fmt/core.h>
 
 #include <asyncrt/runtime.hpp>
@@ -25,7 +27,17 @@ void busy_for(Duration duration) {
 
 namespace detail {
 
-Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : timer_(executor) {
+namespace {
+// The io_context that runs the calling task: the Runtime's loop, or any other io_context.
+asio::io_context& loop_of(const asio::any_io_executor& executor) {
+  if (Runtime* runtime = Runtime::try_current()) return runtime->loop();
+  const auto* loop = executor.target<asio::io_context::executor_type>();
+  if (!loop) throw std::logic_error("asyncrt: sleep_for and with_timeout need an io_context");
+  return asio::query(*loop, asio::execution::context);
+}
+}  // namespace
+
+Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : timer_(loop_of(executor)) {
   Runtime* runtime = Runtime::try_current();
   clock_ = runtime ? runtime->virtual_clock() : nullptr;
   if (clock_) {

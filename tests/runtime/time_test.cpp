@@ -4,6 +4,10 @@
 #include <atomic>
 #include <stdexcept>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
 #include <asyncrt/runtime.hpp>
@@ -38,6 +42,24 @@ TEST(SleepFor, ResumesOnTheLoop) {
     co_return std::this_thread::get_id();
   };
   EXPECT_EQ(runtime.block_on(task()), runtime.loop_thread_id());
+}
+
+TEST(SleepFor, WorksOnAPlainIoContextAndSaysSoOnAnExecutorWithoutOne) {
+  // Without a Runtime, a task on any io_context may sleep; on another kind of executor it
+  // gets a clear error instead of a timer it cannot have.
+  boost::asio::io_context io;
+  auto slept = boost::asio::co_spawn(io, sleep_for(1ms), boost::asio::use_future);
+  io.run();
+  EXPECT_NO_THROW(slept.get());
+  boost::asio::thread_pool pool(1);
+  auto refused = boost::asio::co_spawn(pool, sleep_for(1ms), boost::asio::use_future);
+  try {
+    refused.get();
+    ADD_FAILURE() << "expected std::logic_error";
+  } catch (const std::logic_error& e) {
+    EXPECT_STREQ(e.what(), "asyncrt: sleep_for and with_timeout need an io_context");
+  }
+  pool.join();
 }
 
 TEST(WithTimeout, ReturnsTheValueWhenInTime) {
