@@ -4,6 +4,7 @@
 //       --benchmark_report_aggregates_only=true   (one command line)
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include <benchmark/benchmark.h>
@@ -12,6 +13,7 @@
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <asyncrt/asyncrt.hpp>
@@ -136,6 +138,46 @@ void BM_Yield_Asyncrt(benchmark::State& state) {
   runtime.block_on(yield_loop(state));
 }
 
+// -- tasks that sleep: 1000 spawned tasks each wait on a timer that is due at once ---------
+// (the loop wakes once for the whole batch, so this is the per-task cost of a timer wait and
+// its wake-up, spawn included; the 1M-sleepers row measures memory)
+
+asio::awaitable<void> sleep_batch_raw_loop(benchmark::State& state) {
+  auto executor = co_await asio::this_coro::executor;
+  int done = 0;
+  auto sleeper = [&]() -> asio::awaitable<void> {
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::nanoseconds(0));
+    co_await timer.async_wait(asio::use_awaitable);
+    ++done;
+  };
+  for (auto _ : state) {
+    done = 0;
+    for (int i = 0; i < spawn_batch; ++i) asio::co_spawn(executor, sleeper(), asio::detached);
+    while (done < spawn_batch) co_await asio::post(executor, asio::use_awaitable);
+  }
+  state.SetItemsProcessed(state.iterations() * spawn_batch);
+}
+
+void BM_SleepBatch_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::co_spawn(loop, sleep_batch_raw_loop(state), asio::detached);
+  loop.run();
+}
+
+void BM_SleepBatch_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
+  runtime.block_on([](asyncrt::Runtime& runtime, benchmark::State& state) -> Task<void> {
+    for (auto _ : state) {
+      const std::size_t before = runtime.completed_tasks();
+      for (int i = 0; i < spawn_batch; ++i) {
+        runtime.spawn(asyncrt::sleep_for(std::chrono::nanoseconds(0)), "sleeper");
+      }
+      while (runtime.completed_tasks() - before < spawn_batch) co_await asyncrt::yield();
+    }
+    state.SetItemsProcessed(state.iterations() * spawn_batch);
+  }(runtime, state));
+}
+
 // -- spawn detached trivial tasks on the loop's own thread (the 1M-tasks row) ----------------
 
 asio::awaitable<void> spawn_raw_loop(benchmark::State& state) {
@@ -243,6 +285,8 @@ BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_OffloadRoundTrip_RawAsio)->UseRealTime();
 BENCHMARK(BM_OffloadRoundTrip_Asyncrt)->ArgName("spin_us")->Arg(20)->Arg(0)->UseRealTime();
+BENCHMARK(BM_SleepBatch_RawAsio)->UseRealTime();
+BENCHMARK(BM_SleepBatch_Asyncrt)->UseRealTime();
 BENCHMARK(BM_Yield_RawAsio);
 BENCHMARK(BM_Yield_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
 

@@ -51,7 +51,11 @@ Runtime::Runtime(RuntimeOptions options)
                                                          options_.on_stall)
                           : std::nullopt),
       task_labels_(stall_detector_ ? &*stall_detector_ : nullptr),
+      virtual_clock_(options_.virtual_time
+                         ? std::make_unique<detail::VirtualClock>(std::chrono::steady_clock::now())
+                         : nullptr),
       loop_work_(asio::make_work_guard(loop_)),
+      alarm_clock_(detail::AlarmClock::of(loop_)),
       cpu_pool_(cpu_threads_, options_.spin,
                 [this](std::exception_ptr error) {
                   // Reported on the loop like a failed task; straight away once it has stopped.
@@ -61,9 +65,7 @@ Runtime::Runtime(RuntimeOptions options)
                 }),
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
                                                : std::max<std::size_t>(4, 2 * cores())) {
-  if (options_.virtual_time) {
-    virtual_clock_ = std::make_unique<detail::VirtualClock>(std::chrono::steady_clock::now());
-  }
+  alarm_clock_.use_virtual_clock(virtual_clock_.get());
   loop_thread_ = std::thread([this] { run_loop(); });
   loop_thread_id_ = loop_thread_.get_id();
 }
@@ -234,9 +236,14 @@ bool Runtime::look_for_offloaded_results() {
 void Runtime::run_in_virtual_time() {
   auto& clock = *virtual_clock_;
   while (!loop_.stopped()) {
-    clock.fire_due();
+    alarm_clock_.ring_due();
     if (loop_.poll() > 0) continue;
-    if (!clock.offloads_in_flight() && clock.advance_to_next()) continue;
+    if (!clock.offloads_in_flight()) {
+      if (const auto next = alarm_clock_.next_deadline()) {
+        clock.advance_to(*next);
+        continue;
+      }
+    }
     loop_.run_one();
   }
 }

@@ -28,23 +28,25 @@ void busy_for(Duration duration) {
 namespace detail {
 
 namespace {
-// The io_context that runs the calling task: the Runtime's loop, or any other io_context.
-asio::io_context& loop_of(const asio::any_io_executor& executor) {
-  if (Runtime* runtime = Runtime::try_current()) return runtime->loop();
+// The alarm clock of the io_context that runs the calling task: the Runtime's loop, or any
+// other io_context.
+AlarmClock& alarm_clock_of(const asio::any_io_executor& executor) {
+  if (Runtime* runtime = Runtime::try_current()) return runtime->alarm_clock();
   const auto* loop = executor.target<asio::io_context::executor_type>();
   if (!loop) throw std::logic_error("asyncrt: sleep_for and with_timeout need an io_context");
-  return asio::query(*loop, asio::execution::context);
+  return AlarmClock::of(asio::query(*loop, asio::execution::context));
 }
 }  // namespace
 
-Alarm::Alarm(const asio::any_io_executor& executor, Duration after) : timer_(loop_of(executor)) {
-  Runtime* runtime = Runtime::try_current();
-  clock_ = runtime ? runtime->virtual_clock() : nullptr;
-  if (clock_) {
-    deadline_ = clock_->now() + after;
-  } else {
-    timer_.expires_after(after);
-  }
+Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
+    : clock_(&alarm_clock_of(executor)) {
+  const TimePoint now = clock_->now();
+  // A limit too far away to add saturates (waits forever) instead of overflowing.
+  deadline = after < TimePoint::max() - now ? now + after : TimePoint::max();
+}
+
+Alarm::~Alarm() {
+  if (clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
 }
 
 }  // namespace detail

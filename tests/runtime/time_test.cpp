@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -42,6 +43,25 @@ TEST(SleepFor, ResumesOnTheLoop) {
     co_return std::this_thread::get_id();
   };
   EXPECT_EQ(runtime.block_on(task()), runtime.loop_thread_id());
+}
+
+TEST(SleepFor, SleepersWakeInDeadlineOrderOnTheRealClock) {
+  // Set latest first, 2 ms apart: however late the loop gets to them, the earliest wakes first.
+  Runtime runtime;
+  std::vector<int> woke;
+  auto sleeper = [&](int i) -> Task<void> {
+    co_await sleep_for(std::chrono::milliseconds(2 * i));
+    woke.push_back(i);
+  };
+  auto all = [&]() -> Task<void> {
+    std::vector<Task<void>> sleepers;
+    for (int i = 20; i > 0; --i) sleepers.push_back(sleeper(i));
+    co_await when_all(std::move(sleepers));
+  };
+  runtime.block_on(all());
+  std::vector<int> expected(20);
+  for (int i = 0; i < 20; ++i) expected[i] = i + 1;
+  EXPECT_EQ(woke, expected);
 }
 
 TEST(SleepFor, WorksOnAPlainIoContextAndSaysSoOnAnExecutorWithoutOne) {

@@ -29,6 +29,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
+#include <asyncrt/detail/alarm_clock.hpp>
 #include <asyncrt/detail/task_frame.hpp>
 #include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_registry.hpp>
@@ -141,6 +142,8 @@ class Runtime {
   }
   /// The virtual clock, or nullptr when the Runtime uses real time.
   detail::VirtualClock* virtual_clock() noexcept { return virtual_clock_.get(); }
+  /// Where sleep_for and with_timeout set their alarms (on this Runtime's clock).
+  detail::AlarmClock& alarm_clock() noexcept { return alarm_clock_; }
   std::thread::id loop_thread_id() const noexcept { return loop_thread_id_; }
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
 
@@ -190,12 +193,13 @@ class Runtime {
   // handlers read them.
   detail::TaskLabels task_labels_;
 
+  // Outlives the loop and the pools, whose handlers and alarm clock read it.
+  std::unique_ptr<detail::VirtualClock> virtual_clock_;
   // Declared before the pools: pool work holds handlers that keep the loop alive, so the pools
   // must be destroyed first.
   asio::io_context loop_{1};
   asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
-  // Destroyed before the loop: pending waiters hold handlers that refer to it.
-  std::unique_ptr<detail::VirtualClock> virtual_clock_;
+  detail::AlarmClock& alarm_clock_;  // a service of loop_
   CpuPool cpu_pool_;
   asio::thread_pool blocking_pool_;
   std::thread loop_thread_;

@@ -6,14 +6,25 @@
 #include <string>
 #include <utility>
 
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <type_traits>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include <asyncrt/detail/alarm_clock.hpp>
 #include <asyncrt/detail/group_result.hpp>
-#include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/task.hpp>
 
 namespace asyncrt {
@@ -33,36 +44,88 @@ void busy_for(Duration duration);
 
 namespace detail {
 
-// A one-shot timer on the clock of the Runtime whose loop runs the constructing thread: a
-// steady_timer, or a waiter on the virtual clock. A wait is cancelled through its handler's
-// cancellation slot and then completes with operation_aborted. Loop thread only.
-class Alarm {
+// A one-shot alarm on the AlarmClock of the loop that runs the constructing thread (the
+// Runtime's, or the io_context of `executor`; any other executor is a logic_error). The
+// waiting handler is kept inside the Alarm (on the heap when it is larger than two pointers,
+// which a task's own handler is not), so a task that sleeps holds its whole wait in its own
+// frame. The handler completes on its associated executor: at once on the thread that rings
+// the clock when that executor may run it there (a task resumes on the loop that way), through
+// a post otherwise; a wait cancelled through the handler's cancellation slot completes,
+// through a post, with operation_aborted. One wait per Alarm at a time.
+class Alarm : private AlarmClock::Waiter {
  public:
   Alarm(const asio::any_io_executor& executor, Duration after);
+  Alarm(const Alarm&) = delete;
+  Alarm& operator=(const Alarm&) = delete;
+  // Takes a wait still set off the clock, destroying its handler.
+  ~Alarm();
 
   template <typename Token>
   auto async_wait(Token&& token) {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
-        [this](auto handler) {
-          if (clock_) {
-            clock_->wait_until(deadline_, std::move(handler), timer_.get_executor());
-          } else {
-            timer_.async_wait(std::move(handler));
-          }
-        },
-        token);
+        [this](auto handler) { set(std::move(handler)); }, token);
   }
 
  private:
-  VirtualClock* clock_ = nullptr;
-  TimePoint deadline_{};
-  // A timer on the loop's own executor type, not a type-erased one: the timer and every wait
-  // on it are about 50 B smaller each. Set only on the steady clock; its executor serves
-  // either way.
-  asio::basic_waitable_timer<std::chrono::steady_clock,
-                             asio::wait_traits<std::chrono::steady_clock>,
-                             asio::io_context::executor_type>
-      timer_;
+  template <typename Handler>
+  static constexpr bool fits_inside =
+      sizeof(Handler) <= 2 * sizeof(void*) &&
+      alignof(Handler) <= alignof(void*) && std::is_nothrow_move_constructible_v<Handler>;
+
+  // Called by the cancellation slot of the waiting handler.
+  struct CancelHook {
+    CancelHook(AlarmClock* c, AlarmClock::Waiter* w) noexcept : clock(c), waiter(w) {}
+    AlarmClock* clock;
+    AlarmClock::Waiter* waiter;
+    void operator()(asio::cancellation_type) const { clock->cancel(*waiter); }
+  };
+
+  template <typename Handler>
+  void set(Handler handler) {
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    if constexpr (fits_inside<Handler>) {
+      new (room_) Handler(std::move(handler));
+    } else {
+      *reinterpret_cast<Handler**>(room_) = new Handler(std::move(handler));
+    }
+    wake = &wake_up<Handler>;
+    if (slot.is_connected())
+      slot.template emplace<CancelHook>(clock_, static_cast<AlarmClock::Waiter*>(this));
+    clock_->set(*this);
+  }
+
+  // Moves the handler out of the room (freeing what it took) and then completes or drops it:
+  // after that the Alarm may be gone (the handler may own the frame it lives in).
+  template <typename Handler>
+  static void wake_up(AlarmClock::Waiter& waiter, AlarmClock::Wake why) {
+    auto& self = static_cast<Alarm&>(waiter);
+    const auto fallback = self.clock_->executor();
+    Handler handler = self.take_handler<Handler>();
+    if (why == AlarmClock::Wake::dropped) return;
+    const auto executor = asio::get_associated_executor(handler, fallback);
+    if (why == AlarmClock::Wake::rung) {
+      asio::dispatch(executor, asio::append(std::move(handler), boost::system::error_code()));
+    } else {
+      asio::post(executor, asio::append(std::move(handler),
+                                        boost::system::error_code(asio::error::operation_aborted)));
+    }
+  }
+
+  template <typename Handler>
+  Handler take_handler() noexcept(fits_inside<Handler>) {
+    if constexpr (fits_inside<Handler>) {
+      auto* stored = std::launder(reinterpret_cast<Handler*>(room_));
+      Handler handler(std::move(*stored));
+      stored->~Handler();
+      return handler;
+    } else {
+      std::unique_ptr<Handler> stored(*std::launder(reinterpret_cast<Handler**>(room_)));
+      return std::move(*stored);
+    }
+  }
+
+  AlarmClock* clock_;
+  alignas(void*) std::byte room_[2 * sizeof(void*)];
 };
 
 }  // namespace detail

@@ -1,0 +1,111 @@
+#pragma once
+// AlarmClock: one timer per event loop that wakes every sleeping task, on time and in order.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace asyncrt::detail {
+
+namespace asio = boost::asio;
+
+class VirtualClock;
+
+/// The alarms set on one io_context (a service of it, so a plain io_context has one too): a
+/// heap of waiters ordered by deadline, then by the order they were set in, and one Asio timer
+/// armed for the earliest. A waiter lives in the frame of the coroutine that waits (see
+/// detail::Alarm), so setting an alarm allocates nothing, and a million sleeping tasks share
+/// one timer (the cook's kitchen timer, not a timer per bowl).
+///
+/// Threads: set, cancel and ring on any thread that runs the io_context (a mutex guards the
+/// heap); a waiter is woken outside the lock, on the thread that rang or cancelled it. With a
+/// virtual clock nothing is armed: the Runtime's loop rings the due alarms as it moves the
+/// clock on.
+class AlarmClock : public asio::execution_context::service {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  static inline asio::execution_context::id id;
+
+  /// Why a waiter leaves the clock.
+  enum class Wake {
+    rung,       // its deadline came
+    cancelled,  // cancel(): the wait ends early
+    dropped,    // the io_context shuts down: destroy the wait without running it
+  };
+
+  /// One alarm. From set() until it leaves, the clock owns the right to wake it: it calls
+  /// `wake` once, outside its lock, and never touches the waiter again.
+  struct Waiter {
+    static constexpr std::size_t not_set = std::numeric_limits<std::size_t>::max();
+    TimePoint deadline{};
+    void (*wake)(Waiter& self, Wake why) = nullptr;
+    std::uint64_t order = 0;      // set() numbers the waiters: equal deadlines ring first come
+    std::size_t place = not_set;  // where it is in the heap; not_set while not set
+  };
+
+  explicit AlarmClock(asio::io_context& loop);
+  AlarmClock(const AlarmClock&) = delete;
+  AlarmClock& operator=(const AlarmClock&) = delete;
+
+  /// The alarm clock of `loop` (made on first use).
+  static AlarmClock& of(asio::io_context& loop) { return asio::use_service<AlarmClock>(loop); }
+
+  /// From now on, time is `clock`'s: nothing is armed, and the Runtime calls ring_due() and
+  /// next_deadline() as it moves the clock on. Before any alarm is set.
+  void use_virtual_clock(VirtualClock* clock) noexcept { virtual_clock_ = clock; }
+  TimePoint now() const noexcept;
+  asio::io_context::executor_type executor() noexcept { return loop_.get_executor(); }
+
+  /// Queues `waiter` (its deadline set, its wake function too).
+  void set(Waiter& waiter);
+  /// Takes `waiter` off the clock and wakes it `cancelled`; nothing when it has left already.
+  void cancel(Waiter& waiter);
+  /// Takes `waiter` off the clock without waking it; false when it has left already.
+  bool forget(Waiter& waiter);
+  /// Rings every alarm due now, earliest first.
+  void ring_due();
+  /// The earliest deadline set, if any.
+  std::optional<TimePoint> next_deadline() const;
+
+ private:
+  struct Entry {
+    TimePoint deadline;
+    Waiter* waiter;
+  };
+
+  void shutdown() override;
+  void on_timer(std::uint64_t arming);
+  void arm();  // mutex_ held
+  // The heap (mutex_ held): entries stay in heap order, each waiter knows its place.
+  static bool earlier(const Entry& a, const Entry& b) noexcept;
+  void put(std::size_t place, const Entry& entry) noexcept;
+  void sift_up(std::size_t place) noexcept;
+  void sift_down(std::size_t place) noexcept;
+  Waiter& take(std::size_t place) noexcept;
+
+  mutable std::mutex mutex_;
+  std::vector<Entry> heap_;
+  std::uint64_t next_order_ = 0;
+  bool shut_down_ = false;
+  VirtualClock* virtual_clock_ = nullptr;
+  asio::io_context& loop_;
+  // Made when first armed: an Asio timer starts the loop's reactor, and a loop with a reactor
+  // makes a system call (epoll_wait) between handlers, which doubles the cost of a trip through
+  // a loop that never waits on time or I/O.
+  std::optional<asio::basic_waitable_timer<std::chrono::steady_clock,
+                                           asio::wait_traits<std::chrono::steady_clock>,
+                                           asio::io_context::executor_type>>
+      timer_;
+  TimePoint armed_for_ = TimePoint::max();  // the deadline timer_ waits for; max: none
+  std::uint64_t arming_ = 0;                // counts async_waits: an older one's end is stale
+};
+
+}  // namespace asyncrt::detail

@@ -1,0 +1,237 @@
+// The alarm clock under sleep_for and with_timeout: its order, its cancels, and how it lets an
+// io_context go (a detail, but the one every sleeping task waits in).
+#include <asyncrt/detail/alarm_clock.hpp>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include <asyncrt/detail/virtual_clock.hpp>
+#include <asyncrt/time.hpp>
+
+namespace asyncrt::detail {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using TimePoint = AlarmClock::TimePoint;
+using Wake = AlarmClock::Wake;
+
+// A waiter that writes down when and why it was woken.
+struct Sleeper : AlarmClock::Waiter {
+  struct Woken {
+    int id;
+    Wake why;
+    TimePoint at;
+  };
+  int id = 0;
+  std::vector<Woken>* log = nullptr;
+  const VirtualClock* clock = nullptr;
+
+  static void record(AlarmClock::Waiter& waiter, Wake why) {
+    auto& self = static_cast<Sleeper&>(waiter);
+    self.log->push_back({self.id, why, self.clock->now()});
+  }
+};
+
+TEST(AlarmClock, RingsEachAlarmOnceAtItsDeadlineEarliestFirstThenFirstComeThroughCancels) {
+  asio::io_context io;
+  VirtualClock time(TimePoint{});
+  AlarmClock& clock = AlarmClock::of(io);
+  clock.use_virtual_clock(&time);
+
+  // Deadlines from a small range (many equal), set in a shuffled order, a third cancelled
+  // while set: the heap is filled, emptied from the middle, and rung.
+  constexpr int count = 3000;
+  std::mt19937 random(12345);
+  std::vector<Sleeper> sleepers(count);
+  std::vector<Sleeper::Woken> log;
+  for (int i = 0; i < count; ++i) {
+    sleepers[i].id = i;
+    sleepers[i].log = &log;
+    sleepers[i].clock = &time;
+    sleepers[i].deadline = TimePoint(std::chrono::milliseconds(random() % 200));
+    sleepers[i].wake = &Sleeper::record;
+  }
+  std::vector<int> set_order(count);
+  for (int i = 0; i < count; ++i) set_order[i] = i;
+  std::shuffle(set_order.begin(), set_order.end(), random);
+  std::vector<int> rank(count);  // when each was set
+  for (int i = 0; i < count; ++i) {
+    rank[set_order[i]] = i;
+    clock.set(sleepers[set_order[i]]);
+  }
+  std::vector<bool> cancelled(count, false);
+  for (int i = 0; i < count; ++i) {
+    if (random() % 3 != 0) continue;
+    clock.cancel(sleepers[i]);
+    cancelled[i] = true;
+    ASSERT_FALSE(log.empty());
+    EXPECT_EQ(log.back().id, i);
+    EXPECT_EQ(log.back().why, Wake::cancelled);
+    clock.cancel(sleepers[i]);  // a second cancel finds nothing
+    EXPECT_FALSE(clock.forget(sleepers[i]));
+  }
+  const std::size_t cancels = log.size();
+  log.clear();
+
+  while (const auto next = clock.next_deadline()) {
+    time.advance_to(*next);
+    clock.ring_due();
+  }
+  EXPECT_EQ(log.size() + cancels, static_cast<std::size_t>(count));
+  std::vector<bool> rung(count, false);
+  for (std::size_t i = 0; i < log.size(); ++i) {
+    const auto& woken = log[i];
+    EXPECT_EQ(woken.why, Wake::rung);
+    EXPECT_FALSE(cancelled[woken.id]) << woken.id;
+    EXPECT_FALSE(rung[woken.id]) << woken.id << " rang twice";
+    rung[woken.id] = true;
+    EXPECT_EQ(woken.at, sleepers[woken.id].deadline);  // at its deadline, not later
+    if (i > 0) {
+      const auto& before = sleepers[log[i - 1].id];
+      const auto& now = sleepers[woken.id];
+      EXPECT_LT(std::tie(before.deadline, rank[before.id]), std::tie(now.deadline, rank[now.id]));
+    }
+  }
+}
+
+TEST(AlarmClock, AlarmsSetWhileRingingRingInTheirTurn) {
+  asio::io_context io;
+  VirtualClock time(TimePoint{});
+  AlarmClock& clock = AlarmClock::of(io);
+  clock.use_virtual_clock(&time);
+
+  // Each rung alarm sets the next one 1 ms later, and one already due: the due one rings in
+  // the same ring_due, the later one only once the clock gets there.
+  struct Chain : AlarmClock::Waiter {
+    AlarmClock* clock;
+    std::vector<TimePoint>* rang;
+    Chain* next = nullptr;
+    static void wake_up(AlarmClock::Waiter& waiter, Wake why) {
+      auto& self = static_cast<Chain&>(waiter);
+      ASSERT_EQ(why, Wake::rung);
+      self.rang->push_back(self.deadline);
+      if (self.next) self.clock->set(*self.next);
+    }
+  };
+  std::vector<TimePoint> rang;
+  std::array<Chain, 4> chain;
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    chain[i].clock = &clock;
+    chain[i].rang = &rang;
+    chain[i].wake = &Chain::wake_up;
+    chain[i].deadline = TimePoint(std::chrono::milliseconds(i / 2));  // 0, 0, 1, 1
+    if (i + 1 < chain.size()) chain[i].next = &chain[i + 1];
+  }
+  clock.set(chain[0]);
+  clock.ring_due();
+  EXPECT_EQ(rang.size(), 2u);  // chain[1] was due when chain[0] set it
+  ASSERT_EQ(clock.next_deadline(), TimePoint(1ms));
+  time.advance_to(TimePoint(1ms));
+  clock.ring_due();
+  EXPECT_EQ(rang.size(), 4u);
+  EXPECT_FALSE(clock.next_deadline());
+}
+
+TEST(Alarm, ALargeHandlerWaitsOnTheHeapAndRunsOnTheIoContext) {
+  asio::io_context io;
+  std::array<char, 64> large{};  // no room for it inside the alarm
+  large[63] = 'x';
+  std::thread::id ran_on;
+  boost::system::error_code result = asio::error::would_block;
+  Alarm alarm(io.get_executor(), 2ms);
+  alarm.async_wait([&, large](boost::system::error_code error) {
+    EXPECT_EQ(large[63], 'x');
+    ran_on = std::this_thread::get_id();
+    result = error;
+  });
+  io.run();
+  EXPECT_EQ(result, boost::system::error_code());
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+}
+
+TEST(Alarm, ACancelledWaitCompletesWithOperationAbortedAfterTheEmitNotInsideIt) {
+  asio::io_context io;
+  asio::cancellation_signal signal;
+  std::vector<std::string> events;
+  Alarm alarm(io.get_executor(), 60s);
+  alarm.async_wait(
+      asio::bind_cancellation_slot(signal.slot(), [&](boost::system::error_code error) {
+        events.push_back(error == asio::error::operation_aborted ? "aborted" : error.message());
+      }));
+  asio::post(io, [&] {
+    signal.emit(asio::cancellation_type::terminal);
+    events.push_back("emitted");
+  });
+  const auto start = std::chrono::steady_clock::now();
+  io.run();  // returns once the wait is cancelled: nothing else keeps it
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_EQ(events, (std::vector<std::string>{"emitted", "aborted"}));
+}
+
+TEST(Alarm, DestroyingASetAlarmDropsItsHandlerAndFreesTheIoContext) {
+  asio::io_context io;
+  auto owned = std::make_shared<int>(1);
+  std::weak_ptr<int> watch = owned;
+  bool called = false;
+  {
+    Alarm alarm(io.get_executor(), 60s);
+    alarm.async_wait(
+        [&called, owned = std::move(owned)](boost::system::error_code) { called = true; });
+  }
+  EXPECT_TRUE(watch.expired());
+  const auto start = std::chrono::steady_clock::now();
+  io.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_FALSE(called);
+}
+
+TEST(Alarm, AnIoContextDestroyedWhileTasksSleepFreesTheirFrames) {
+  auto owned = std::make_shared<int>(1);
+  std::weak_ptr<int> watch = owned;
+  {
+    asio::io_context io;
+    auto sleeper = [](std::shared_ptr<int> held) -> asio::awaitable<void> {
+      co_await sleep_for(1h);
+      (void)held;
+    };
+    for (int i = 0; i < 3; ++i) asio::co_spawn(io, sleeper(owned), asio::detached);
+    owned.reset();
+    io.run_for(5ms);
+    EXPECT_FALSE(watch.expired());  // three tasks sleep, holding it
+  }
+  EXPECT_TRUE(watch.expired());
+}
+
+TEST(Alarm, WithTimeoutOnAPlainIoContextLetsItGoWhenTheTaskIsDone) {
+  // The alarm for the limit is cancelled when the task wins: run() must not wait out the limit.
+  asio::io_context io;
+  auto quick = []() -> asio::awaitable<int> {
+    co_await sleep_for(1ms);
+    co_return 5;
+  };
+  auto result = asio::co_spawn(io, with_timeout(quick(), 60s), asio::use_future);
+  const auto start = std::chrono::steady_clock::now();
+  io.run();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);
+  EXPECT_EQ(result.get(), 5);
+}
+
+}  // namespace
+}  // namespace asyncrt::detail
