@@ -63,7 +63,7 @@ class Alarm : private AlarmClock::Waiter {
   template <typename Token>
   auto async_wait(Token&& token) {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
-        [this](auto handler) { set(std::move(handler)); }, token);
+        [this](auto handler) { this->set(std::move(handler)); }, token);
   }
 
  private:
