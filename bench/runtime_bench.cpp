@@ -6,11 +6,14 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/channel.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -178,6 +181,51 @@ void BM_SleepBatch_Asyncrt(benchmark::State& state) {
   }(runtime, state));
 }
 
+// -- when_all over 10 children that return at once (waits: 0) or after one trip through the
+// loop (waits: 1); per child. Raw Asio: the same parallel_group of co_spawn'ed children.
+
+constexpr int group_size = 10;
+
+asio::awaitable<int> child_task(bool waits) {
+  if (waits) co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+  co_return 1;
+}
+
+void BM_WhenAll_RawAsio(benchmark::State& state) {
+  asio::io_context loop(1);
+  asio::co_spawn(
+      loop,
+      [](benchmark::State& state) -> asio::awaitable<void> {
+        auto executor = co_await asio::this_coro::executor;
+        for (auto _ : state) {
+          std::vector<decltype(asio::co_spawn(executor, child_task(false), asio::deferred))> ops;
+          for (int i = 0; i < group_size; ++i) {
+            ops.push_back(
+                asio::co_spawn(executor, child_task(state.range(0) != 0), asio::deferred));
+          }
+          auto [order, errors, values] =
+              co_await asio::experimental::make_parallel_group(std::move(ops))
+                  .async_wait(asio::experimental::wait_for_one_error(), asio::use_awaitable);
+          benchmark::DoNotOptimize(values);
+        }
+        state.SetItemsProcessed(state.iterations() * group_size);
+      }(state),
+      asio::detached);
+  loop.run();
+}
+
+void BM_WhenAll_Asyncrt(benchmark::State& state) {
+  asyncrt::Runtime runtime(one_cpu_no_stall_detector());
+  runtime.block_on([](benchmark::State& state) -> Task<void> {
+    for (auto _ : state) {
+      std::vector<Task<int>> children;
+      for (int i = 0; i < group_size; ++i) children.push_back(child_task(state.range(0) != 0));
+      benchmark::DoNotOptimize(co_await asyncrt::when_all(std::move(children)));
+    }
+    state.SetItemsProcessed(state.iterations() * group_size);
+  }(state));
+}
+
 // -- spawn detached trivial tasks on the loop's own thread (the 1M-tasks row) ----------------
 
 asio::awaitable<void> spawn_raw_loop(benchmark::State& state) {
@@ -285,6 +333,8 @@ BENCHMARK(BM_SpawnTrivialTask_RawAsio)->UseRealTime();
 BENCHMARK(BM_SpawnTrivialTask_Asyncrt)->UseRealTime();
 BENCHMARK(BM_OffloadRoundTrip_RawAsio)->UseRealTime();
 BENCHMARK(BM_OffloadRoundTrip_Asyncrt)->ArgName("spin_us")->Arg(20)->Arg(0)->UseRealTime();
+BENCHMARK(BM_WhenAll_RawAsio)->ArgName("waits")->Arg(0)->Arg(1)->UseRealTime();
+BENCHMARK(BM_WhenAll_Asyncrt)->ArgName("waits")->Arg(0)->Arg(1)->UseRealTime();
 BENCHMARK(BM_SleepBatch_RawAsio)->UseRealTime();
 BENCHMARK(BM_SleepBatch_Asyncrt)->UseRealTime();
 BENCHMARK(BM_Yield_RawAsio);

@@ -59,6 +59,34 @@ TEST(WhenAll, RangeGivesResultsInInputOrder) {
   EXPECT_EQ(runtime.block_on(task()), (std::vector<int>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
+TEST(WhenAll, ChildrenThatNeverWaitGiveTheirValuesAndFailures) {
+  // Every child ends inside the call that starts the group, so the group is complete before
+  // its start returns: its end still comes back through the loop, as any completion does.
+  Runtime runtime;
+  auto value = [](int v) -> Task<int> { co_return v; };
+  auto nothing = []() -> Task<void> { co_return; };
+  auto failure = []() -> Task<int> { throw std::runtime_error("at once"); };
+  auto task = [&]() -> Task<void> {
+    const auto [a, b] = co_await when_all(value(1), nothing());
+    EXPECT_EQ(a, 1);
+    (void)b;
+    std::vector<Task<int>> range;
+    for (int i = 0; i < 5; ++i) range.push_back(value(i));
+    const std::vector<int> values = co_await when_all(std::move(range));
+    EXPECT_EQ(values, (std::vector<int>{0, 1, 2, 3, 4}));
+    std::vector<Task<void>> voids;
+    for (int i = 0; i < 3; ++i) voids.push_back(nothing());
+    co_await when_all(std::move(voids));
+    try {
+      co_await when_all(value(2), failure());
+      ADD_FAILURE() << "expected the child's failure";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "at once");
+    }
+  };
+  runtime.block_on(task());
+}
+
 TEST(WhenAll, EmptyRangeFinishesAtOnce) {
   Runtime runtime;
   auto task = []() -> Task<std::size_t> {

@@ -41,6 +41,24 @@ TEST(WhenAny, FixedSetGivesTheFirstToFinishAndCancelsTheOthers) {
   EXPECT_LT(Clock::now() - start, 5s);
 }
 
+TEST(WhenAny, AWinnerThatNeverWaitsStillCancelsTheSiblingsStartedAfterIt) {
+  // The first child ends inside the call that starts the group, before its sibling has
+  // started: its end must reach the group only after that (a cancel sent earlier would find
+  // nothing to cancel, and when_any would wait out the 10 s).
+  Runtime runtime;
+  std::atomic<int> cancelled{0};
+  auto at_once = []() -> Task<int> { co_return 7; };
+  auto task = [&]() -> Task<std::variant<int, int>> {
+    co_return co_await when_any(at_once(), after(10s, 1, &cancelled));
+  };
+  const auto start = Clock::now();
+  const auto first = runtime.block_on(task());
+  ASSERT_EQ(first.index(), 0u);
+  EXPECT_EQ(std::get<0>(first), 7);
+  EXPECT_EQ(cancelled, 1);
+  EXPECT_LT(Clock::now() - start, 5s);
+}
+
 TEST(WhenAny, SameTypesAreToldApartByIndex) {
   Runtime runtime;
   auto task = []() -> Task<std::variant<int, int, std::monostate>> {

@@ -248,13 +248,17 @@ void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
   auto* record = tasks_.add(std::move(name));
   const TaskPlace place = place_task(record->name);
   auto start = [&] {
-    detail::start_task_thread(std::move(task), place.executor, record->signal, cancelling_,
-                              [this, record, on_done = std::move(on_done)](
-                                  std::exception_ptr error, auto&&... value) mutable {
-                                on_done(record->name, std::move(error),
-                                        std::forward<decltype(value)>(value)...);
-                                finish_task(record);
-                              });
+    auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
+                                      [this, record, on_done = std::move(on_done)](
+                                          bool, std::exception_ptr error, auto&&... value) mutable {
+                                        on_done(record->name, std::move(error),
+                                                std::forward<decltype(value)>(value)...);
+                                        finish_task(record);
+                                      });
+    // Before the launch: a task that never waits may have ended, and its record been reused,
+    // by the time launch() returns.
+    if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);
+    thread.launch();
   };
   if (place.label) {
     detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time

@@ -1,6 +1,6 @@
 #pragma once
-// start_task_thread: runs a task on the loop as a thread of execution of its own, and says
-// when it has ended; what co_spawn does, without its completion-handler machinery.
+// task_thread: runs a task on the loop as a thread of execution of its own, and says when it
+// has ended; what co_spawn does, without its completion-handler machinery.
 
 #include <exception>
 #include <optional>
@@ -17,8 +17,10 @@
 namespace asyncrt::detail {
 
 /// The bottom frame of a task's coroutine stack: awaits the task, then hands its outcome to
-/// `on_done(error)` (a Task<void>) or `on_done(error, value)` (a Task<T>; `value` is empty
-/// when the task threw). on_done runs on the loop thread, in the task's last handler.
+/// `on_done(waited, error)` (a Task<void>) or `on_done(waited, error, value)` (a Task<T>;
+/// `value` is empty when the task threw). `waited` says whether the task ever waited, i.e.
+/// whether on_done runs in a handler of its own rather than inside the call that started the
+/// task. on_done runs on the loop thread, in the task's last handler.
 ///
 /// Asio's co_spawn puts a frame of its own at the bottom instead, one that also holds two
 /// work guards and the completion handler, hops through the executor before the task starts
@@ -28,6 +30,8 @@ namespace asyncrt::detail {
 template <typename T, typename OnDone>
 asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_bottom(
     Task<T> task, OnDone on_done) {
+  // Launching the thread counts as a switch; from here on only a resumption by a handler does.
+  (co_await asio::detail::awaitable_thread_has_context_switched{}) = false;
   std::exception_ptr error;
   if constexpr (std::is_void_v<T>) {
     try {
@@ -35,7 +39,8 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
     } catch (...) {
       error = std::current_exception();
     }
-    on_done(std::move(error));
+    const bool waited = co_await asio::detail::awaitable_thread_has_context_switched{};
+    on_done(waited, std::move(error));
   } else {
     std::optional<T> value;
     try {
@@ -44,23 +49,23 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
     } catch (...) {
       error = std::current_exception();
     }
-    on_done(std::move(error), std::move(value));
+    const bool waited = co_await asio::detail::awaitable_thread_has_context_switched{};
+    on_done(waited, std::move(error), std::move(value));
   }
 }
 
-/// Starts `task` on `executor` and runs it up to its first wait before returning; after each
-/// wait it resumes on `executor`. Emitting on `signal` cancels the task's current wait; a task
-/// started `cancelled` has its first wait fail at once with operation_aborted. Call it, and
-/// emit, on the thread that runs `executor` only (nothing hops threads for the signal); the
-/// signal must outlive the task.
+/// A task's thread of execution, ready to launch(): it runs `task` on `executor` up to its
+/// first wait and, after each wait, resumes it on `executor`. An emit on the signal behind
+/// `slot` cancels the task's current wait; one before launch() makes its first wait fail at
+/// once with operation_aborted. Launch it, and emit, on the thread that runs `executor` only
+/// (nothing hops threads for the signal); the signal must outlive the task.
 template <typename T, typename OnDone>
-void start_task_thread(Task<T> task, const asio::any_io_executor& executor,
-                       asio::cancellation_signal& signal, bool cancelled, OnDone on_done) {
-  asio::detail::awaitable_thread<asio::any_io_executor> thread(
-      task_bottom(std::move(task), std::move(on_done)), executor, signal.slot(),
-      asio::cancellation_state(signal.slot()));
-  if (cancelled) signal.emit(asio::cancellation_type::terminal);
-  thread.launch();
+asio::detail::awaitable_thread<asio::any_io_executor> task_thread(
+    Task<T> task, const asio::any_io_executor& executor, asio::cancellation_slot slot,
+    OnDone on_done) {
+  return asio::detail::awaitable_thread<asio::any_io_executor>(
+      task_bottom(std::move(task), std::move(on_done)), executor, slot,
+      asio::cancellation_state(slot));
 }
 
 }  // namespace asyncrt::detail
