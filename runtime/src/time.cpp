@@ -38,8 +38,14 @@ AlarmClock& alarm_clock_of(const asio::any_io_executor& executor) {
 }
 }  // namespace
 
+Task<AlarmClock*> alarm_clock_of_this_task() {
+  co_return &alarm_clock_of(co_await asio::this_coro::executor);
+}
+
 Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
-    : clock_(&alarm_clock_of(executor)) {
+    : Alarm(alarm_clock_of(executor), after) {}
+
+Alarm::Alarm(AlarmClock& clock, Duration after) : clock_(&clock) {
   const TimePoint now = clock_->now();
   // A limit too far away to add saturates (waits forever) instead of overflowing.
   deadline = after < TimePoint::max() - now ? now + after : TimePoint::max();
@@ -52,7 +58,12 @@ Alarm::~Alarm() {
 }  // namespace detail
 
 Task<void> sleep_for(Duration duration) {
-  detail::Alarm alarm(co_await asio::this_coro::executor, duration);
+  // The Runtime's clock without asking for the task's executor: a copy of it would take room
+  // in this frame, which a sleeping task keeps for as long as it sleeps.
+  Runtime* runtime = Runtime::try_current();
+  detail::AlarmClock* clock = runtime ? &runtime->alarm_clock() : nullptr;
+  if (!clock) clock = co_await detail::alarm_clock_of_this_task();
+  detail::Alarm alarm(*clock, duration);
   trace::Suspension waiting(trace::Kind::waiting);
   co_await alarm.async_wait(asio::deferred);
 }
