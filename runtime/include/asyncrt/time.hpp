@@ -2,14 +2,13 @@
 // Time: sleep_for (a timer wait, the loop is free meanwhile) and with_timeout.
 
 #include <chrono>
-#include <stdexcept>
-#include <string>
-#include <utility>
-
 #include <cstddef>
 #include <memory>
 #include <new>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
+#include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/append.hpp>

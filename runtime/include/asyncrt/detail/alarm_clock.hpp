@@ -22,8 +22,9 @@ class VirtualClock;
 /// The alarms set on one io_context (a service of it, so a plain io_context has one too): a
 /// heap of waiters ordered by deadline, then by the order they were set in, and one Asio timer
 /// armed for the earliest. A waiter lives in the frame of the coroutine that waits (see
-/// detail::Alarm), so setting an alarm allocates nothing, and a million sleeping tasks share
-/// one timer (the cook's kitchen timer, not a timer per bowl).
+/// detail::Alarm), so an alarm allocates nothing of its own (the heap holds a 16 B entry for
+/// it), and a million sleeping tasks share one timer (the cook's kitchen timer, not a timer per
+/// bowl).
 ///
 /// Threads: set, cancel and ring on any thread that runs the io_context (a mutex guards the
 /// heap); a waiter is woken outside the lock, on the thread that rang or cancelled it. With a

@@ -58,7 +58,8 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
 /// first wait and, after each wait, resumes it on `executor`. An emit on the signal behind
 /// `slot` cancels the task's current wait; one before launch() makes its first wait fail at
 /// once with operation_aborted. Launch it, and emit, on the thread that runs `executor` only
-/// (nothing hops threads for the signal); the signal must outlive the task.
+/// (nothing hops threads for the signal). The signal must stay alive until on_done has been
+/// called (on_done may end it: nothing touches it afterwards).
 template <typename T, typename OnDone>
 asio::detail::awaitable_thread<asio::any_io_executor> task_thread(
     Task<T> task, const asio::any_io_executor& executor, asio::cancellation_slot slot,
