@@ -1,5 +1,6 @@
 #include <asyncrt/cpu_pool.hpp>
 
+#include <pthread.h>
 #include <sched.h>
 
 #include <algorithm>
@@ -27,6 +28,17 @@ std::size_t usable_cores() {
   if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
 #endif
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// A CPU-bound thread: the kernel lets it preempt nobody when it wakes. Woken onto the core where
+// the loop runs (which has just handed it a job), it waits for the loop to sleep rather than
+// stop the loop for a time slice (0.7 ms seen in traces on the development machine, with the
+// other core idle). Best effort: where the policy does not exist, nothing changes.
+void mark_as_batch_thread() noexcept {
+#ifdef SCHED_BATCH
+  sched_param param{};
+  pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+#endif
 }
 
 void print_job_error(std::exception_ptr error) {
@@ -108,6 +120,7 @@ std::unique_ptr<CpuPool::Job> CpuPool::take() {
 
 void CpuPool::work() {
   current_pool = this;
+  mark_as_batch_thread();
   while (auto job = take()) {
     running_.fetch_add(1, std::memory_order_relaxed);
     try {

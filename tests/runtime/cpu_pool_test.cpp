@@ -1,8 +1,11 @@
 // Test that the header is self-contained.
 #include <asyncrt/cpu_pool.hpp>
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <future>
 #include <mutex>
 #include <set>
@@ -63,6 +66,45 @@ TEST(CpuPool, SleepingThreadsWakeForNewWork) {
     }
   }
 }
+
+TEST(CpuPool, ABurstWakesEverySleepingThread) {
+  // The jobs only finish if all four threads run them at once, each waiting for the others (a
+  // sleeper left asleep would leave them waiting 10 s).
+  for (const auto spin : {std::chrono::nanoseconds(0), std::chrono::nanoseconds(20us)}) {
+    CpuPool pool(4, spin);
+    for (int round = 0; round < 3; ++round) {
+      std::this_thread::sleep_for(20ms);  // every thread asleep
+      std::mutex mutex;
+      std::condition_variable all_there;
+      int arrived = 0;
+      std::atomic<int> met{0};
+      std::atomic<int> finished{0};
+      std::promise<void> done;
+      for (int i = 0; i < 4; ++i) {
+        asio::post(pool.get_executor(), [&] {
+          {
+            std::unique_lock lock(mutex);
+            if (++arrived == 4) all_there.notify_all();  // (never goes down: once 4, stays 4)
+            if (all_there.wait_for(lock, 10s, [&] { return arrived >= 4; })) ++met;
+          }
+          if (++finished == 4) done.set_value();  // after the last use of the round's mutex
+        });
+      }
+      done.get_future().wait();
+      EXPECT_EQ(met.load(), 4) << "round " << round << ", spin " << spin.count() << " ns";
+    }
+  }
+}
+
+#ifdef SCHED_BATCH
+TEST(CpuPool, ItsThreadsAreBatchThreadsTheOthersAreNot) {
+  CpuPool pool(1);
+  std::promise<int> policy;
+  asio::post(pool.get_executor(), [&] { policy.set_value(sched_getscheduler(0)); });
+  EXPECT_EQ(policy.get_future().get(), SCHED_BATCH);
+  EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);  // the thread that made the pool
+}
+#endif
 
 TEST(CpuPool, CoresWantedCountsRunningAndQueuedJobs) {
   // What the loop reads before it spins: a running job and a queued one want two cores.

@@ -33,7 +33,8 @@ namespace asyncrt {
 /// when no other thread of the pool is looking already (one is enough to start the next job at
 /// once) and a core is left free besides the ones running jobs (for the thread that hands the
 /// pool its work, the event loop, which must run before the next job can come). An idle pool
-/// costs nothing once `spin` is over.
+/// costs nothing once `spin` is over. On Linux the threads are SCHED_BATCH (CPU-bound): a
+/// thread woken onto the event loop's core waits for the loop to sleep instead of preempting it.
 ///
 /// Where a job's waiter resumes is the job's business (`offload` hands its result back to the
 /// waiter's own executor). A job that throws is passed to `on_error` on the pool thread (default:
