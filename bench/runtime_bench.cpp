@@ -12,12 +12,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/experimental/channel.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_future.hpp>
 
 #include <asyncrt/asyncrt.hpp>
 
@@ -311,6 +313,32 @@ void BM_Channel_Asyncrt(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * channel_batch);
 }
 
+// -- a runtime's whole life: start, run one trivial task, shut down -------------------------
+// What a program (or a demo mode, or a test) pays once: the raw baseline is an io_context run
+// by a thread of its own and an asio::thread_pool of two threads, the same shape as a Runtime
+// with two CPU threads.
+
+void BM_RuntimeLifetime_RawAsio(benchmark::State& state) {
+  for (auto _ : state) {
+    asio::io_context loop(1);
+    auto work = asio::make_work_guard(loop);
+    std::thread loop_thread([&loop] { loop.run(); });
+    asio::thread_pool cpu(2);
+    benchmark::DoNotOptimize(asio::co_spawn(loop, trivial(), asio::use_future).get());
+    work.reset();
+    loop_thread.join();
+    cpu.join();
+  }
+}
+
+void BM_RuntimeLifetime_Asyncrt(benchmark::State& state) {
+  for (auto _ : state) {
+    asyncrt::Runtime runtime({.cpu_threads = 2});
+    benchmark::DoNotOptimize(runtime.block_on(
+        asio::co_spawn(runtime.task_executor("trivial"), trivial(), asio::use_awaitable)));
+  }
+}
+
 }  // namespace
 
 BENCHMARK(BM_SpawnOnLoop_RawAsio)->UseRealTime();
@@ -339,5 +367,7 @@ BENCHMARK(BM_SleepBatch_RawAsio)->UseRealTime();
 BENCHMARK(BM_SleepBatch_Asyncrt)->UseRealTime();
 BENCHMARK(BM_Yield_RawAsio);
 BENCHMARK(BM_Yield_Asyncrt)->ArgName("stall_detector")->Arg(0)->Arg(1)->UseRealTime();
+BENCHMARK(BM_RuntimeLifetime_RawAsio)->Unit(benchmark::kMicrosecond)->UseRealTime();
+BENCHMARK(BM_RuntimeLifetime_Asyncrt)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 BENCHMARK_MAIN();

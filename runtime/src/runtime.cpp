@@ -115,7 +115,7 @@ Runtime::TaskPlace Runtime::place_task(std::string_view name) {
 
 std::string_view Runtime::pool_name(const asio::execution_context& context) const noexcept {
   if (&context == &cpu_pool_) return "cpu";
-  if (&context == &blocking_pool_) return "blocking";
+  if (blocking_pool_.is(context)) return "blocking";
   return "pool";
 }
 
@@ -184,9 +184,9 @@ void Runtime::shutdown() {
   loop_stopped_ = true;
   loop_work_.reset();
   loop_.stop();
-  loop_thread_.join();
-  cpu_pool_.stop();
+  cpu_pool_.stop();  // every thread told before any is joined: they wind down together
   blocking_pool_.stop();
+  loop_thread_.join();
   cpu_pool_.join();
   blocking_pool_.join();
 }

@@ -3,7 +3,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -200,6 +202,28 @@ TEST(Runtime, CpuPoolHasTheConfiguredNumberOfThreads) {
     seen.push_back(offload(runtime.cpu_executor(), job, boost::asio::use_future));
   }
   for (auto& s : seen) EXPECT_EQ(s.get(), 3);
+}
+
+// The threads of this process, as the kernel lists them.
+std::size_t threads_of_this_process() {
+  const std::filesystem::directory_iterator tasks("/proc/self/task");
+  return static_cast<std::size_t>(std::distance(begin(tasks), end(tasks)));
+}
+
+TEST(Runtime, TheBlockingPoolStartsItsThreadsOnlyWhenFirstAskedFor) {
+  const std::size_t before = threads_of_this_process();
+  Runtime runtime({.cpu_threads = 2, .blocking_threads = 3});
+  const std::size_t started = threads_of_this_process() - before;
+  EXPECT_GE(started, 3u);  // the loop and two CPU threads (and the stall detector's, if any)
+  auto blocking_call = []() -> Task<int> { co_return co_await offload_blocking([] { return 7; }); };
+  EXPECT_EQ(threads_of_this_process() - before, started);  // nobody asked yet
+  EXPECT_EQ(runtime.block_on(blocking_call()), 7);
+  EXPECT_EQ(threads_of_this_process() - before, started + 3);
+  EXPECT_EQ(runtime.block_on(blocking_call()), 7);
+  EXPECT_EQ(threads_of_this_process() - before, started + 3);  // started once
+  const auto& context =
+      boost::asio::query(runtime.blocking_executor(), boost::asio::execution::context);
+  EXPECT_EQ(runtime.pool_name(context), "blocking");
 }
 
 TEST(Runtime, ShutdownCancelsSleepingTasksAndReturnsPromptly) {

@@ -30,6 +30,7 @@
 
 #include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/detail/alarm_clock.hpp>
+#include <asyncrt/detail/lazy_thread_pool.hpp>
 #include <asyncrt/detail/task_frame.hpp>
 #include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_registry.hpp>
@@ -51,7 +52,8 @@ using BlockingExecutor = asio::thread_pool::executor_type;
 struct RuntimeOptions {
   /// Threads in the CPU pool; 0 means one per core.
   std::size_t cpu_threads = 0;
-  /// Threads in the blocking pool; 0 means max(4, 2 x cores).
+  /// Threads in the blocking pool; 0 means max(4, 2 x cores). They start at the first
+  /// blocking_executor() (offload_blocking calls it).
   std::size_t blocking_threads = 0;
   /// Report any handler that holds the event loop longer than this (see StallDetector).
   bool detect_stalls = true;
@@ -129,7 +131,8 @@ class Runtime {
   asio::io_context& loop() noexcept { return loop_; }
   CpuExecutor cpu_executor() noexcept { return cpu_pool_.get_executor(); }
   CpuStrand make_strand() { return asio::make_strand(cpu_pool_.get_executor()); }
-  BlockingExecutor blocking_executor() noexcept { return blocking_pool_.get_executor(); }
+  /// The pool for blocking calls; its threads start the first time this is called.
+  BlockingExecutor blocking_executor() { return blocking_pool_.get_executor(); }
 
   /// "cpu" or "blocking" for this Runtime's pools, "pool" for any other context (names the
   /// pool threads in traces).
@@ -201,7 +204,7 @@ class Runtime {
   asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
   detail::AlarmClock& alarm_clock_;  // a service of loop_
   CpuPool cpu_pool_;
-  asio::thread_pool blocking_pool_;
+  detail::LazyThreadPool blocking_pool_;
   std::thread loop_thread_;
   std::thread::id loop_thread_id_;  // set once, before any handler can ask for it
 
