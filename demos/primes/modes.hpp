@@ -51,7 +51,7 @@ ModeRun run_serial(const Job& job);
 ModeRun run_loop(const Job& job);
 /// Every check offloaded to the CPU pool (job.workers threads), at most job.workers at once.
 ModeRun run_threads(const Job& job);
-/// Every number's divisor range cut into chunks of about a million divisors, all chunks
+/// Every number's divisor range cut into chunks of about half a million divisors, all chunks
 /// offloaded to the CPU pool (at most job.workers at once); the first chunk to find a divisor
 /// stops its siblings. One big job split into subtasks balances over the workers where whole
 /// numbers cannot (with --algorithm miller-rabin there is nothing to split: one chunk a number).

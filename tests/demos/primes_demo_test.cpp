@@ -104,7 +104,7 @@ TEST(PrimesDemo, ChunksAgreeWithSerialWhereverTheDivisorLies) {
       "9000174000841,"       // 3000029^2: the divisor is the last one tried
       "300000700000119,"     // 3 x 100000233333373: the first divisor tried
       "1000000007,"          // a prime under one chunk
-      "100000000000000003,"  // a prime of 303 chunks
+      "100000000000000003,"  // a prime of 302 chunks
       "0,1,2,3,4,9,25,49";
   const auto result = primes_with({"--mode", "chunks", "--workers", "2", "--numbers", numbers});
   ASSERT_EQ(result.exit_code, 0) << result.err;
