@@ -14,8 +14,8 @@ namespace asio = boost::asio;
 
 /// An asio::thread_pool that starts its threads the first time anyone, on any thread, asks for
 /// its executor. Most programs never make a blocking call: their Runtime then starts and joins
-/// no thread for it (with the default 2 x cores threads, that was most of the cost of a
-/// Runtime's start and end). Jobs run on the pool's threads; where a waiter resumes is the
+/// no thread for it (max(4, 2 x cores) by default: that was most of the cost of a Runtime's
+/// start and end). Jobs run on the pool's threads; where a waiter resumes is the
 /// operation's business (offload_blocking resumes it on its own executor).
 class LazyThreadPool {
  public:
