@@ -28,6 +28,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/system/system_error.hpp>
 
+#include <asyncrt/detail/outcome_signature.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/trace.hpp>
@@ -63,16 +64,8 @@ template <typename Fn>
 using offload_result_t = typename offload_result<Fn>::type;
 
 // The completion signature: void(exception_ptr) or void(exception_ptr, R), like co_spawn's.
-template <typename R>
-struct offload_signature {
-  using type = void(std::exception_ptr, R);
-};
-template <>
-struct offload_signature<void> {
-  using type = void(std::exception_ptr);
-};
 template <typename Fn>
-using offload_signature_t = typename offload_signature<offload_result_t<Fn>>::type;
+using offload_signature_t = outcome_signature_t<offload_result_t<Fn>>;
 
 inline std::exception_ptr aborted_error() {
   return std::make_exception_ptr(boost::system::system_error(asio::error::operation_aborted));

@@ -19,6 +19,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include <asyncrt/detail/outcome_signature.hpp>
 #include <asyncrt/detail/task_thread.hpp>
 #include <asyncrt/task.hpp>
 
@@ -102,20 +103,10 @@ auto child(const asio::any_io_executor& executor, Task<T> task) {
   return child_with<void(std::exception_ptr, value_of_t<T>)>(executor, std::move(task));
 }
 
-/// How a child of a ranged group completes: (error, value), or (error) for a void task.
-template <typename T>
-struct ranged_child {
-  using signature = void(std::exception_ptr, T);
-};
-template <>
-struct ranged_child<void> {
-  using signature = void(std::exception_ptr);
-};
-
 /// The children of a ranged group, one per task (the tasks are moved from).
 template <typename T>
 auto children(const asio::any_io_executor& executor, std::vector<Task<T>>& tasks) {
-  using Signature = typename ranged_child<T>::signature;
+  using Signature = outcome_signature_t<T>;  // (error, value), or (error) for a void task
   std::vector<decltype(child_with<Signature>(executor, std::move(tasks.front())))> result;
   result.reserve(tasks.size());
   for (auto& task : tasks) result.push_back(child_with<Signature>(executor, std::move(task)));
