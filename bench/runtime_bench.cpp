@@ -46,6 +46,27 @@ asio::awaitable<void> nothing() {
   co_return;
 }
 
+// Raw Asio on one io_context: per iteration, co_spawns `spawn_batch` tasks made by
+// `task(done)` (each adds one to `done` when it ends) and waits until all have ended.
+void run_raw_batches(benchmark::State& state, asio::awaitable<void> (*task)(int& done)) {
+  asio::io_context loop(1);
+  asio::co_spawn(
+      loop,
+      [](benchmark::State& state, auto task) -> asio::awaitable<void> {
+        auto executor = co_await asio::this_coro::executor;
+        int done = 0;  // one thread: no atomics needed
+        for (auto _ : state) {
+          done = 0;
+          for (int i = 0; i < spawn_batch; ++i)
+            asio::co_spawn(executor, task(done), asio::detached);
+          while (done < spawn_batch) co_await asio::post(executor, asio::use_awaitable);
+        }
+        state.SetItemsProcessed(state.iterations() * spawn_batch);
+      }(state, task),
+      asio::detached);
+  loop.run();
+}
+
 // -- await a trivial child task ------------------------------------------------------------
 
 asio::awaitable<void> await_trivial_loop(benchmark::State& state) {
@@ -147,26 +168,14 @@ void BM_Yield_Asyncrt(benchmark::State& state) {
 // (the loop wakes once for the whole batch, so this is the per-task cost of a timer wait and
 // its wake-up, spawn included; the 1M-sleepers row measures memory)
 
-asio::awaitable<void> sleep_batch_raw_loop(benchmark::State& state) {
-  auto executor = co_await asio::this_coro::executor;
-  int done = 0;
-  auto sleeper = [&]() -> asio::awaitable<void> {
-    asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::nanoseconds(0));
-    co_await timer.async_wait(asio::use_awaitable);
-    ++done;
-  };
-  for (auto _ : state) {
-    done = 0;
-    for (int i = 0; i < spawn_batch; ++i) asio::co_spawn(executor, sleeper(), asio::detached);
-    while (done < spawn_batch) co_await asio::post(executor, asio::use_awaitable);
-  }
-  state.SetItemsProcessed(state.iterations() * spawn_batch);
+asio::awaitable<void> sleep_then_count(int& done) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::nanoseconds(0));
+  co_await timer.async_wait(asio::use_awaitable);
+  ++done;
 }
 
 void BM_SleepBatch_RawAsio(benchmark::State& state) {
-  asio::io_context loop(1);
-  asio::co_spawn(loop, sleep_batch_raw_loop(state), asio::detached);
-  loop.run();
+  run_raw_batches(state, &sleep_then_count);
 }
 
 void BM_SleepBatch_Asyncrt(benchmark::State& state) {
@@ -230,25 +239,13 @@ void BM_WhenAll_Asyncrt(benchmark::State& state) {
 
 // -- spawn detached trivial tasks on the loop's own thread (the 1M-tasks row) ----------------
 
-asio::awaitable<void> spawn_raw_loop(benchmark::State& state) {
-  auto executor = co_await asio::this_coro::executor;
-  int done = 0;  // one thread: no atomics needed
-  auto count = [&]() -> asio::awaitable<void> {
-    ++done;
-    co_return;
-  };
-  for (auto _ : state) {
-    done = 0;
-    for (int i = 0; i < spawn_batch; ++i) asio::co_spawn(executor, count(), asio::detached);
-    while (done < spawn_batch) co_await asio::post(executor, asio::use_awaitable);
-  }
-  state.SetItemsProcessed(state.iterations() * spawn_batch);
+asio::awaitable<void> count(int& done) {
+  ++done;
+  co_return;
 }
 
 void BM_SpawnOnLoop_RawAsio(benchmark::State& state) {
-  asio::io_context loop(1);
-  asio::co_spawn(loop, spawn_raw_loop(state), asio::detached);
-  loop.run();
+  run_raw_batches(state, &count);
 }
 
 asio::awaitable<void> spawn_asyncrt_loop(benchmark::State& state, asyncrt::Runtime& runtime) {
