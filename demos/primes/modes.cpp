@@ -123,13 +123,6 @@ ModeRun run_threads(const Job& job) {
 
 namespace {
 
-// A piece of one number's trial division: the odd divisors in [first, last].
-struct Chunk {
-  std::size_t number;  // index into job.numbers
-  std::uint64_t first;
-  std::uint64_t last;
-};
-
 // Odd divisors a chunk tries: about 0.7 ms of trial division on the development machine, so
 // the lesson's numbers give 11 chunks each (87 in all) and a chunk's task and offload (about
 // 15 µs of the workers' time) cost about 2% of it. Smaller chunks leave less for one worker to
@@ -137,9 +130,8 @@ struct Chunk {
 // 19.9 ms, 2^19 19.4-19.7 ms, 2^20 20.1-20.2 ms (serial 36.4 ms).
 constexpr std::uint64_t divisors_per_chunk = 1u << 19;
 
-// Cuts every number that needs trial division into chunks; the answer for the others (0, 1, 2,
-// 3, even numbers, odd numbers below 9) is settled in `settled` right away. With Miller-Rabin
-// a number is one chunk.
+}  // namespace
+
 std::vector<Chunk> cut_into_chunks(const Job& job, std::vector<std::optional<bool>>& settled) {
   std::vector<Chunk> chunks;
   for (std::size_t i = 0; i < job.numbers.size(); ++i) {
@@ -160,8 +152,6 @@ std::vector<Chunk> cut_into_chunks(const Job& job, std::vector<std::optional<boo
   }
   return chunks;
 }
-
-}  // namespace
 
 ModeRun run_chunks(const Job& job) {
   ModeRun run{Mode::chunks, job.workers};

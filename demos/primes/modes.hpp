@@ -60,6 +60,18 @@ ModeRun run_chunks(const Job& job);
 /// pipes, as Python's ProcessPoolExecutor does (worker_processes.cpp).
 ModeRun run_processes(const Job& job);
 
+/// A piece of one number's trial division: the odd divisors in [first, last].
+struct Chunk {
+  std::size_t number;  // index into job.numbers
+  std::uint64_t first;
+  std::uint64_t last;
+};
+
+/// The chunks run_chunks() offloads: every number that needs trial division cut into pieces of
+/// about half a million odd divisors. The answer for the others (0, 1, 2, 3, even numbers, odd
+/// numbers below 9) goes into `settled` right away. With Miller-Rabin a number is one chunk.
+std::vector<Chunk> cut_into_chunks(const Job& job, std::vector<std::optional<bool>>& settled);
+
 /// Runs `mode` (one of the five above).
 ModeRun run_mode(Mode mode, const Job& job);
 
