@@ -21,9 +21,18 @@ void AlarmClock::set(Waiter& waiter) {
     return;
   }
   waiter.order = next_order_++;
-  heap_.push_back({waiter.deadline, &waiter});
-  waiter.place = heap_.size() - 1;
-  sift_up(waiter.place);
+  if (!line_tail_ || waiter.deadline >= line_tail_->deadline) {
+    // In deadline order (its order number is the newest): joins the end of the line.
+    waiter.place = Waiter::in_line;
+    waiter.before = line_tail_;
+    waiter.after = nullptr;
+    (line_tail_ ? line_tail_->after : line_head_) = &waiter;
+    line_tail_ = &waiter;
+  } else {
+    heap_.push_back({waiter.deadline, &waiter});
+    waiter.place = heap_.size() - 1;
+    sift_up(waiter.place);
+  }
   arm();
 }
 
@@ -34,8 +43,8 @@ void AlarmClock::cancel(Waiter& waiter) {
 bool AlarmClock::forget(Waiter& waiter) {
   std::lock_guard lock(mutex_);
   if (waiter.place == Waiter::not_set) return false;
-  take(waiter.place);
-  if (heap_.empty() && armed_for_ != TimePoint::max()) {
+  take(waiter);
+  if (!earliest() && armed_for_ != TimePoint::max()) {
     // Nothing left to wait for: a plain io_context's run() may return now, not at the deadline.
     timer_->cancel();
     armed_for_ = TimePoint::max();
@@ -56,27 +65,29 @@ void AlarmClock::ring_due() {
   } rearm{*this};
   for (;;) {
     std::unique_lock lock(mutex_);
-    if (heap_.empty() || heap_.front().deadline > due) return;
-    Waiter& waiter = take(0);
+    Waiter* waiter = earliest();
+    if (!waiter || waiter->deadline > due) return;
+    take(*waiter);
     lock.unlock();
-    waiter.wake(waiter, Wake::rung);
+    waiter->wake(*waiter, Wake::rung);
   }
 }
 
 std::optional<AlarmClock::TimePoint> AlarmClock::next_deadline() const {
   std::lock_guard lock(mutex_);
-  if (heap_.empty()) return std::nullopt;
-  return heap_.front().deadline;
+  if (const Waiter* waiter = earliest()) return waiter->deadline;
+  return std::nullopt;
 }
 
 void AlarmClock::shutdown() {
   for (;;) {
     std::unique_lock lock(mutex_);
     shut_down_ = true;
-    if (heap_.empty()) break;
-    Waiter& waiter = take(heap_.size() - 1);
+    Waiter* waiter = line_tail_ ? line_tail_ : heap_.empty() ? nullptr : heap_.back().waiter;
+    if (!waiter) break;
+    take(*waiter);
     lock.unlock();
-    waiter.wake(waiter, Wake::dropped);
+    waiter->wake(*waiter, Wake::dropped);
   }
   // The timer's service came after this one (the timer is made when first armed), so it is
   // destroyed first: the timer must go now, while its service is still there.
@@ -93,13 +104,30 @@ void AlarmClock::on_timer(std::uint64_t arming) {
 }
 
 void AlarmClock::arm() {
-  if (virtual_clock_ || shut_down_ || heap_.empty()) return;
-  const TimePoint earliest = heap_.front().deadline;
-  if (earliest >= armed_for_) return;  // the pending wait ends in time for it
-  armed_for_ = earliest;
+  if (virtual_clock_ || shut_down_) return;
+  const Waiter* first = earliest();
+  if (!first || first->deadline >= armed_for_) return;  // the pending wait ends in time for it
+  armed_for_ = first->deadline;
   if (!timer_) timer_.emplace(loop_);
-  timer_->expires_at(earliest);  // ends the pending wait, if any (stale from now on)
+  timer_->expires_at(armed_for_);  // ends the pending wait, if any (stale from now on)
   timer_->async_wait([this, arming = ++arming_](boost::system::error_code) { on_timer(arming); });
+}
+
+AlarmClock::Waiter* AlarmClock::earliest() const noexcept {
+  if (heap_.empty()) return line_head_;
+  Waiter* top = heap_.front().waiter;
+  if (!line_head_) return top;
+  return earlier({top->deadline, top}, {line_head_->deadline, line_head_}) ? top : line_head_;
+}
+
+void AlarmClock::take(Waiter& waiter) noexcept {
+  if (waiter.place != Waiter::in_line) {
+    take_from_heap(waiter.place);
+    return;
+  }
+  (waiter.before ? waiter.before->after : line_head_) = waiter.after;
+  (waiter.after ? waiter.after->before : line_tail_) = waiter.before;
+  waiter.place = Waiter::not_set;
 }
 
 bool AlarmClock::earlier(const Entry& a, const Entry& b) noexcept {
@@ -136,9 +164,8 @@ void AlarmClock::sift_down(std::size_t place) noexcept {
   put(place, entry);
 }
 
-AlarmClock::Waiter& AlarmClock::take(std::size_t place) noexcept {
-  Waiter& waiter = *heap_[place].waiter;
-  waiter.place = Waiter::not_set;
+void AlarmClock::take_from_heap(std::size_t place) noexcept {
+  heap_[place].waiter->place = Waiter::not_set;
   const Entry last = heap_.back();
   heap_.pop_back();
   if (place < heap_.size()) {
@@ -150,7 +177,6 @@ AlarmClock::Waiter& AlarmClock::take(std::size_t place) noexcept {
       sift_down(place);
     }
   }
-  return waiter;
 }
 
 }  // namespace asyncrt::detail

@@ -111,6 +111,63 @@ TEST(AlarmClock, RingsEachAlarmOnceAtItsDeadlineEarliestFirstThenFirstComeThroug
   }
 }
 
+TEST(AlarmClock, AlarmsInDeadlineOrderAndOutOfItShareOneOrderEqualDeadlinesFirstCome) {
+  asio::io_context io;
+  VirtualClock time(TimePoint{});
+  AlarmClock& clock = AlarmClock::of(io);
+  clock.use_virtual_clock(&time);
+
+  // Set in this order, with these deadlines (ms): alarms no earlier than the last in order
+  // join the line (0, 2, 3, 5, 7, 9, 10), the others the heap (1, 4, 6, 8). Equal deadlines in
+  // the line and the heap ring in the order they were set (2 and 3 before 8); the line loses
+  // its head (0), its tail (10) and one in the middle (5), the heap one (6), before anything
+  // rings.
+  const std::vector<int> deadlines = {5, 3, 5, 5, 3, 7, 1, 7, 5, 8, 9};
+  std::vector<Sleeper> sleepers(deadlines.size());
+  std::vector<Sleeper::Woken> log;
+  for (std::size_t i = 0; i < sleepers.size(); ++i) {
+    sleepers[i].id = static_cast<int>(i);
+    sleepers[i].log = &log;
+    sleepers[i].clock = &time;
+    sleepers[i].deadline = TimePoint(std::chrono::milliseconds(deadlines[i]));
+    sleepers[i].wake = &Sleeper::record;
+    clock.set(sleepers[i]);
+  }
+  for (int id : {0, 10, 5, 6}) clock.cancel(sleepers[id]);
+  EXPECT_EQ(log.size(), 4u);
+  log.clear();
+  EXPECT_EQ(clock.next_deadline(), TimePoint(3ms));
+  while (const auto next = clock.next_deadline()) {
+    time.advance_to(*next);
+    clock.ring_due();
+  }
+  std::vector<int> rang;
+  for (const auto& woken : log) {
+    EXPECT_EQ(woken.why, Wake::rung);
+    EXPECT_EQ(woken.at, sleepers[woken.id].deadline);
+    rang.push_back(woken.id);
+  }
+  EXPECT_EQ(rang, (std::vector<int>{1, 4, 2, 3, 8, 7, 9}));
+
+  // Emptied, the line takes any deadline again: 0 (12 ms) joins it, 1 (11 ms) goes to the
+  // heap; 0 is cancelled, so 2 (11 ms) and 3 (15 ms) join the line, 4 (10 ms) the heap. 1 and
+  // 2 are due together, 1 in the heap set before 2 in the line: 1 rings first.
+  for (auto [id, ms] :
+       std::vector<std::pair<int, int>>{{0, 12}, {1, 11}, {2, 11}, {3, 15}, {4, 10}}) {
+    sleepers[id].deadline = TimePoint(std::chrono::milliseconds(ms));
+    clock.set(sleepers[id]);
+    if (id == 1) clock.cancel(sleepers[0]);
+  }
+  EXPECT_EQ(clock.next_deadline(), TimePoint(10ms));
+  time.advance_to(TimePoint(20ms));
+  log.clear();
+  clock.ring_due();
+  rang.clear();
+  for (const auto& woken : log) rang.push_back(woken.id);
+  EXPECT_EQ(rang, (std::vector<int>{4, 1, 2, 3}));
+  EXPECT_FALSE(clock.next_deadline());
+}
+
 TEST(AlarmClock, AlarmsSetWhileRingingRingInTheirTurn) {
   asio::io_context io;
   VirtualClock time(TimePoint{});

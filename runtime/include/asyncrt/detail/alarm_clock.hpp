@@ -19,17 +19,20 @@ namespace asio = boost::asio;
 
 class VirtualClock;
 
-/// The alarms set on one io_context (a service of it, so a plain io_context has one too): a
-/// heap of waiters ordered by deadline, then by the order they were set in, and one Asio timer
-/// armed for the earliest. A waiter lives in the frame of the coroutine that waits (see
-/// detail::Alarm), so an alarm allocates nothing of its own (the heap holds a 16 B entry for
-/// it), and a million sleeping tasks share one timer (the cook's kitchen timer, not a timer per
-/// bowl).
+/// The alarms set on one io_context (a service of it, so a plain io_context has one too), and
+/// one Asio timer armed for the earliest. Alarms wait in two places: a line of those set in
+/// deadline order (each no earlier than the one before it: the common case, since tasks that
+/// sleep for the same time set their alarms in the order their deadlines come), where setting
+/// and ringing cost O(1); and a heap ordered by deadline, then by the order they were set in,
+/// for the others. The earliest of the line's head and the heap's top rings first. A waiter
+/// lives in the frame of the coroutine that waits (see detail::Alarm) and links itself into
+/// the line, so an alarm allocates nothing of its own (in the heap it takes a 16 B entry), and
+/// a million sleeping tasks share one timer (the cook's kitchen timer, not a timer per bowl).
 ///
 /// Threads: set, cancel and ring on any thread that runs the io_context (a mutex guards the
-/// heap); a waiter is woken outside the lock, on the thread that rang or cancelled it. With a
-/// virtual clock nothing is armed: the Runtime's loop rings the due alarms as it moves the
-/// clock on.
+/// line and the heap); a waiter is woken outside the lock, on the thread that rang or
+/// cancelled it. With a virtual clock nothing is armed: the Runtime's loop rings the due
+/// alarms as it moves the clock on.
 class AlarmClock : public asio::execution_context::service {
  public:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -46,10 +49,13 @@ class AlarmClock : public asio::execution_context::service {
   /// `wake` once, outside its lock, and never touches the waiter again.
   struct Waiter {
     static constexpr std::size_t not_set = std::numeric_limits<std::size_t>::max();
+    static constexpr std::size_t in_line = not_set - 1;
     TimePoint deadline{};
     void (*wake)(Waiter& self, Wake why) = nullptr;
     std::uint64_t order = 0;      // set() numbers the waiters: equal deadlines ring first come
-    std::size_t place = not_set;  // where it is in the heap; not_set while not set
+    std::size_t place = not_set;  // in_line, its index in the heap, or not_set while not set
+    Waiter* before = nullptr;     // its neighbours in the line
+    Waiter* after = nullptr;
   };
 
   explicit AlarmClock(asio::io_context& loop);
@@ -85,14 +91,20 @@ class AlarmClock : public asio::execution_context::service {
   void shutdown() override;
   void on_timer(std::uint64_t arming);
   void arm();  // mutex_ held
+  // The earliest waiter set, or nullptr (mutex_ held).
+  Waiter* earliest() const noexcept;
+  // Takes a waiter that is set off the line or the heap (mutex_ held).
+  void take(Waiter& waiter) noexcept;
   // The heap (mutex_ held): entries stay in heap order, each waiter knows its place.
   static bool earlier(const Entry& a, const Entry& b) noexcept;
   void put(std::size_t place, const Entry& entry) noexcept;
   void sift_up(std::size_t place) noexcept;
   void sift_down(std::size_t place) noexcept;
-  Waiter& take(std::size_t place) noexcept;
+  void take_from_heap(std::size_t place) noexcept;
 
   mutable std::mutex mutex_;
+  Waiter* line_head_ = nullptr;  // the line: deadlines never decrease from head to tail
+  Waiter* line_tail_ = nullptr;
   std::vector<Entry> heap_;
   std::uint64_t next_order_ = 0;
   bool shut_down_ = false;
