@@ -146,10 +146,19 @@ void Runtime::cancel_all_tasks() {
 
 void Runtime::report_failure(std::string_view name, std::exception_ptr error) {
   failed_tasks_.fetch_add(1);
-  if (options_.on_task_failure) {
-    options_.on_task_failure(name, error);
-  } else {
+  if (!options_.on_task_failure) {
     fmt::print(stderr, "asyncrt: task '{}' failed: {}\n", name, describe(error));
+    return;
+  }
+  // The reporter is the last place a failure goes: if it throws, say so here. Thrown on, its
+  // exception would leave the task's end half done, or (from the loop's own catch) end the
+  // program.
+  try {
+    options_.on_task_failure(name, error);
+  } catch (...) {
+    fmt::print(stderr,
+               "asyncrt: on_task_failure threw ({}) while reporting that task '{}' failed: {}\n",
+               describe(std::current_exception()), name, describe(error));
   }
 }
 

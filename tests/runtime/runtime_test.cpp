@@ -167,6 +167,33 @@ TEST(Runtime, FailedDetachedTaskIsReportedWithItsName) {
   EXPECT_EQ(runtime.exit_status(), 1);
 }
 
+TEST(Runtime, AThrowingFailureReporterIsReportedAndTheTaskStillEnds) {
+  std::atomic<int> calls{0};
+  RuntimeOptions options;
+  options.shutdown_grace = 60s;  // a task left live would hold shutdown() this long
+  options.on_task_failure = [&calls](std::string_view, std::exception_ptr) {
+    ++calls;
+    throw std::runtime_error("the reporter broke too");
+  };
+  ::testing::internal::CaptureStderr();
+  Runtime runtime(options);
+  runtime.spawn([]() -> Task<void> { co_await throws_logic_error(); }(), "doomed");
+  const auto deadline = Clock::now() + 10s;
+  while (calls == 0 && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(runtime.block_on(forty_two()), 42);  // the loop serves on
+  const auto start = Clock::now();
+  runtime.shutdown();
+  EXPECT_LT(Clock::now() - start, 30s);  // nothing left live
+  const std::string printed = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(runtime.failed_tasks(), 1u);
+  EXPECT_NE(printed.find("asyncrt: on_task_failure threw (the reporter broke too) while "
+                         "reporting that task 'doomed' failed: broken on purpose\n"),
+            std::string::npos)
+      << printed;
+  EXPECT_EQ(printed.find("did not finish"), std::string::npos) << printed;
+}
+
 TEST(RuntimeDeathTest, UncheckedFailureMakesTheExitStatusNonZero) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(

@@ -59,7 +59,8 @@ struct RuntimeOptions {
   bool detect_stalls = true;
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(100);
   StallDetector::Reporter on_stall = &StallDetector::print_to_stderr;
-  /// Called on the loop thread when a detached task fails; default: one line on stderr.
+  /// Called on the loop thread when a detached task fails; default: one line on stderr. If it
+  /// throws, that is printed on stderr too, and the task still counts as failed and ended.
   std::function<void(std::string_view task, std::exception_ptr error)> on_task_failure{};
   /// How long the CPU pool's threads, and the loop while jobs are out on that pool, keep
   /// looking for work before they sleep: an offload's round trip then takes a few microseconds
