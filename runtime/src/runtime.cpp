@@ -120,15 +120,17 @@ std::string_view Runtime::pool_name(const asio::execution_context& context) cons
 }
 
 void Runtime::spawn(Task<void> task, std::string name) {
-  start(std::move(task), std::move(name), [this](std::string_view name, std::exception_ptr error) {
-    if (!error) {
-      completed_tasks_.fetch_add(1);
-    } else if (cancelling_ && is_operation_aborted(error)) {
-      cancelled_tasks_.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
-    } else {
-      report_failure(name, std::move(error));
-    }
-  });
+  // Holds nothing: the Runtime comes as an argument, so a task's bottom frame stays small.
+  start(std::move(task), std::move(name),
+        [](Runtime& self, std::string_view name, std::exception_ptr error) {
+          if (!error) {
+            self.completed_tasks_.fetch_add(1);
+          } else if (self.cancelling_ && is_operation_aborted(error)) {
+            self.cancelled_tasks_.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
+          } else {
+            self.report_failure(name, std::move(error));
+          }
+        });
 }
 
 void Runtime::finish_task(detail::TaskRegistry::Record* record) {

@@ -22,7 +22,6 @@ TaskRegistry::Record* TaskRegistry::add(std::string name) {
     record = spare_.back();
     spare_.pop_back();
     record->prev = nullptr;
-    record->finished = false;
   }
   record->name = std::move(name);
   record->next = head_;
@@ -35,7 +34,7 @@ void TaskRegistry::remove(Record* record) noexcept {
   (record->prev ? record->prev->next : head_) = record->next;
   if (record->next) record->next->prev = record->prev;
   if (sweeping_) {
-    record->finished = true;
+    mark_finished(record);
     finished_during_sweep_.push_back(record);
   } else {
     recycle(record);
@@ -59,7 +58,7 @@ void TaskRegistry::cancel_all() {
   finished_during_sweep_.reserve(live.size());
   sweeping_ = true;
   for (Record* record : live) {
-    if (!record->finished) record->signal.emit(asio::cancellation_type::terminal);
+    if (!finished(record)) record->signal.emit(asio::cancellation_type::terminal);
   }
   sweeping_ = false;
   for (Record* record : finished_during_sweep_) recycle(record);

@@ -57,15 +57,30 @@ Alarm::~Alarm() {
 
 }  // namespace detail
 
-Task<void> sleep_for(Duration duration) {
-  // The Runtime's clock without asking for the task's executor: a copy of it would take room
-  // in this frame, which a sleeping task keeps for as long as it sleeps.
-  Runtime* runtime = Runtime::try_current();
-  detail::AlarmClock* clock = runtime ? &runtime->alarm_clock() : nullptr;
-  if (!clock) clock = co_await detail::alarm_clock_of_this_task();
-  detail::Alarm alarm(*clock, duration);
+namespace {
+
+// Waits `duration` on `clock`: the frame a sleeping task keeps for as long as it sleeps, so
+// nothing in it but the alarm, its trace span and the two parameters.
+Task<void> sleep_on(detail::AlarmClock& clock, Duration duration) {
+  detail::Alarm alarm(clock, duration);
   trace::Suspension waiting(trace::Kind::waiting);
   co_await alarm.async_wait(asio::deferred);
+}
+
+// On a thread that runs no Runtime's loop: the clock of the loop the task will run on, found
+// through its executor when it starts.
+Task<void> sleep_on_this_loop(Duration duration) {
+  detail::AlarmClock* clock = co_await detail::alarm_clock_of_this_task();
+  co_await sleep_on(*clock, duration);
+}
+
+}  // namespace
+
+Task<void> sleep_for(Duration duration) {
+  // Not a coroutine itself: the clock is chosen here, so the sleeping frame needs no room to
+  // look for it. The wait (and its deadline) starts when the task does.
+  if (Runtime* runtime = Runtime::try_current()) return sleep_on(runtime->alarm_clock(), duration);
+  return sleep_on_this_loop(duration);
 }
 
 namespace {

@@ -11,8 +11,12 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_future.hpp>
@@ -394,6 +398,65 @@ TEST(Runtime, EveryTaskIsCountedOnceWhetherItEndedOrWasCancelled) {
   runtime.shutdown();
   EXPECT_EQ(runtime.completed_tasks(), 250u);
   EXPECT_EQ(runtime.cancelled_tasks(), 252u);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
+}
+
+// A wait that ends at once, inside the cancellation itself, when its task is cancelled, or when
+// open() is called (on the loop thread, like the cancellation).
+class Gate {
+ public:
+  Task<void> wait() {
+    co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                         void(boost::system::error_code)>(
+        [this](auto handler) {
+          auto slot = boost::asio::get_associated_cancellation_slot(handler);
+          waiter_ = std::make_unique<WaiterFor<decltype(handler)>>(std::move(handler));
+          slot.assign([this](boost::asio::cancellation_type) {
+            open(boost::asio::error::operation_aborted);
+          });
+        },
+        boost::asio::use_awaitable);
+  }
+  void open(boost::system::error_code error = {}) {
+    if (auto waiter = std::move(waiter_)) waiter->complete(error);
+  }
+
+ private:
+  struct Waiter {
+    virtual ~Waiter() = default;
+    virtual void complete(boost::system::error_code error) = 0;
+  };
+  template <typename Handler>
+  struct WaiterFor : Waiter {
+    explicit WaiterFor(Handler h) : handler(std::move(h)) {}
+    void complete(boost::system::error_code error) override { std::move(handler)(error); }
+    Handler handler;
+  };
+  std::unique_ptr<Waiter> waiter_;
+};
+
+TEST(Runtime, TasksThatEndInsideTheShutdownSweepAreCountedOnce) {
+  // The shutdown cancels tasks newest first. The newest ends inside its own cancellation and,
+  // on its way out, lets the next one finish there too: both leave the list while the sweep
+  // is walking it; the sweep must go on to the oldest (ASan checks what it touches).
+  Runtime runtime;
+  Gate first_gate;
+  Gate second_gate;
+  runtime.spawn(sleep_for(1h), "oldest");
+  runtime.spawn(second_gate.wait(), "second");
+  runtime.spawn(
+      [](Gate& mine, Gate& second) -> Task<void> {
+        try {
+          co_await mine.wait();
+        } catch (const boost::system::system_error&) {
+          second.open();  // "second" ends normally, here and now
+          throw;
+        }
+      }(first_gate, second_gate),
+      "newest");
+  runtime.shutdown();
+  EXPECT_EQ(runtime.completed_tasks(), 1u);  // second
+  EXPECT_EQ(runtime.cancelled_tasks(), 2u);  // newest, oldest
   EXPECT_EQ(runtime.failed_tasks(), 0u);
 }
 

@@ -39,6 +39,23 @@ TEST(VirtualTime, AnHourOfSleepTakesNoRealTime) {
   EXPECT_LT(std::chrono::steady_clock::now() - real_start, 10s);  // (an hour in real time)
 }
 
+TEST(VirtualTime, ASleepCountsFromWhenItStartsOnTheClockOfTheLoopItRunsOn) {
+  Runtime runtime(virtual_time());
+  // Made on this thread, which runs no loop, and run on the Runtime's: its virtual clock.
+  const auto real_start = std::chrono::steady_clock::now();
+  runtime.block_on(sleep_for(1h));
+  EXPECT_LT(std::chrono::steady_clock::now() - real_start, 10s);
+  // Made on the loop and awaited later: the minute counts from the await, not from the call.
+  const auto slept = runtime.block_on([]() -> Task<Duration> {
+    auto later = sleep_for(1min);
+    const auto start = now();
+    co_await sleep_for(1min);
+    co_await std::move(later);
+    co_return now() - start;
+  }());
+  EXPECT_EQ(slept, Duration(2min));
+}
+
 TEST(VirtualTime, SleepersWakeInDeadlineOrderEachAtItsOwnDeadline) {
   Runtime runtime(virtual_time());
   std::mt19937 random(7);

@@ -169,9 +169,24 @@ class Runtime {
   static Runtime* try_current() noexcept;
 
  private:
-  // on_done(name, error, value...) runs on the loop thread when the task has ended.
+  // on_done(runtime, name, error, value...) runs on the loop thread when the task has ended.
   template <typename T, typename OnDone>
   void start(Task<T> task, std::string name, OnDone on_done);
+  // What a task's bottom frame calls when the task has ended (on the loop thread): on_done,
+  // then the task's record goes. Two pointers when on_done holds nothing (spawn's), since
+  // every live task keeps one in its bottom frame.
+  template <typename OnDone>
+  struct TaskEnd {
+    Runtime* runtime;
+    detail::TaskRegistry::Record* record;
+    [[no_unique_address]] OnDone on_done;
+
+    template <typename... Value>
+    void operator()(std::exception_ptr error, Value&&... value) {
+      on_done(*runtime, record->name, std::move(error), std::forward<Value>(value)...);
+      runtime->finish_task(record);
+    }
+  };
   template <typename T, typename OnDone>
   void launch(Task<T> task, std::string name, OnDone on_done);  // loop thread only
   void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
@@ -253,12 +268,7 @@ void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
   const TaskPlace place = place_task(record->name);
   auto start = [&] {
     auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
-                                      [this, record, on_done = std::move(on_done)](
-                                          bool, std::exception_ptr error, auto&&... value) mutable {
-                                        on_done(record->name, std::move(error),
-                                                std::forward<decltype(value)>(value)...);
-                                        finish_task(record);
-                                      });
+                                      TaskEnd<OnDone>{this, record, std::move(on_done)});
     // Before the launch: a task that never waits may have ended, and its record been reused,
     // by the time launch() returns.
     if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);
@@ -281,7 +291,7 @@ T Runtime::block_on(Task<T> task, std::string name) {
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   start(std::move(task), std::move(name),
-        [promise](std::string_view, std::exception_ptr error, auto&&... value) {
+        [promise](Runtime&, std::string_view, std::exception_ptr error, auto&&... value) {
           if (error) {
             promise->set_exception(std::move(error));
           } else {

@@ -76,12 +76,12 @@ class Alarm : private AlarmClock::Waiter {
       sizeof(Handler) <= 2 * sizeof(void*) &&
       alignof(Handler) <= alignof(void*) && std::is_nothrow_move_constructible_v<Handler>;
 
-  // Called by the cancellation slot of the waiting handler.
+  // Called by the cancellation slot of the waiting handler. One pointer: the slot allocates
+  // room for it, which a sleeping task keeps for as long as it sleeps.
   struct CancelHook {
-    CancelHook(AlarmClock* c, AlarmClock::Waiter* w) noexcept : clock(c), waiter(w) {}
-    AlarmClock* clock;
-    AlarmClock::Waiter* waiter;
-    void operator()(asio::cancellation_type) const { clock->cancel(*waiter); }
+    explicit CancelHook(Alarm* a) noexcept : alarm(a) {}
+    Alarm* alarm;
+    void operator()(asio::cancellation_type) const { alarm->clock_->cancel(*alarm); }
   };
 
   template <typename Handler>
@@ -93,8 +93,7 @@ class Alarm : private AlarmClock::Waiter {
       *reinterpret_cast<Handler**>(room_) = new Handler(std::move(handler));
     }
     wake = &wake_up<Handler>;
-    if (slot.is_connected())
-      slot.template emplace<CancelHook>(clock_, static_cast<AlarmClock::Waiter*>(this));
+    if (slot.is_connected()) slot.template emplace<CancelHook>(this);
     clock_->set(*this);
   }
 
@@ -136,7 +135,9 @@ class Alarm : private AlarmClock::Waiter {
 
 /// Suspends the calling task for `duration` without holding the loop: other tasks run
 /// meanwhile (the cook starts another bowl while the water boils). Resumes on the task's
-/// executor. Cancelling the task wakes it early with `operation_aborted`.
+/// executor. Cancelling the task wakes it early with `operation_aborted`. The time counts from
+/// when the task starts. It waits on the alarm clock of the Runtime whose loop thread calls
+/// sleep_for; called on any other thread, on that of the loop the task then runs on.
 Task<void> sleep_for(Duration duration);
 
 /// Thrown by with_timeout when the task did not finish in time.

@@ -16,11 +16,22 @@
 
 namespace asyncrt::detail {
 
+/// Whether `on_done` takes a bool first: task_bottom then tells it whether the task waited.
+template <typename T, typename OnDone>
+constexpr bool wants_to_know_if_waited() {
+  if constexpr (std::is_void_v<T>) {
+    return std::is_invocable_v<OnDone&, bool, std::exception_ptr>;
+  } else {
+    return std::is_invocable_v<OnDone&, bool, std::exception_ptr, std::optional<T>>;
+  }
+}
+
 /// The bottom frame of a task's coroutine stack: awaits the task, then hands its outcome to
-/// `on_done(waited, error)` (a Task<void>) or `on_done(waited, error, value)` (a Task<T>;
-/// `value` is empty when the task threw). `waited` says whether the task ever waited, i.e.
-/// whether on_done runs in a handler of its own rather than inside the call that started the
-/// task. on_done runs on the loop thread, in the task's last handler.
+/// `on_done(error)` (a Task<void>) or `on_done(error, value)` (a Task<T>; `value` is empty when
+/// the task threw). An on_done that takes a bool first, `on_done(waited, error...)`, also learns
+/// whether the task ever waited, i.e. whether on_done runs in a handler of its own rather than
+/// inside the call that started the task (only those that ask pay the frame room for it). on_done
+/// runs on the loop thread, in the task's last handler.
 ///
 /// Asio's co_spawn puts a frame of its own at the bottom instead, one that also holds two
 /// work guards and the completion handler, hops through the executor before the task starts
@@ -30,8 +41,8 @@ namespace asyncrt::detail {
 template <typename T, typename OnDone>
 asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_bottom(
     Task<T> task, OnDone on_done) {
-  // Launching the thread counts as a switch; from here on only a resumption by a handler does.
-  (co_await asio::detail::awaitable_thread_has_context_switched{}) = false;
+  // A thread starts out not switched (launching it is no switch); a resumption by a handler is.
+  constexpr bool tell_waited = wants_to_know_if_waited<T, OnDone>();
   std::exception_ptr error;
   if constexpr (std::is_void_v<T>) {
     try {
@@ -39,8 +50,11 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
     } catch (...) {
       error = std::current_exception();
     }
-    const bool waited = co_await asio::detail::awaitable_thread_has_context_switched{};
-    on_done(waited, std::move(error));
+    if constexpr (tell_waited) {
+      on_done(co_await asio::detail::awaitable_thread_has_context_switched{}, std::move(error));
+    } else {
+      on_done(std::move(error));
+    }
   } else {
     std::optional<T> value;
     try {
@@ -49,8 +63,12 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
     } catch (...) {
       error = std::current_exception();
     }
-    const bool waited = co_await asio::detail::awaitable_thread_has_context_switched{};
-    on_done(waited, std::move(error), std::move(value));
+    if constexpr (tell_waited) {
+      on_done(co_await asio::detail::awaitable_thread_has_context_switched{}, std::move(error),
+              std::move(value));
+    } else {
+      on_done(std::move(error), std::move(value));
+    }
   }
 }
 
