@@ -58,10 +58,14 @@ Runtime::Runtime(RuntimeOptions options)
       alarm_clock_(detail::AlarmClock::of(loop_)),
       cpu_pool_(cpu_threads_, options_.spin,
                 [this](std::exception_ptr error) {
-                  // Reported on the loop like a failed task; straight away once it has stopped.
-                  if (loop_stopped_) return report_failure("a job on the CPU pool", error);
-                  asio::post(loop_,
-                             [this, error] { report_failure("a job on the CPU pool", error); });
+                  // Reported on the loop like a failed task. Queued rather than carried by the
+                  // posted handler: a loop that stops first never runs it, and shutdown()
+                  // reports what is left in the queue.
+                  {
+                    std::lock_guard lock(cpu_job_failures_mutex_);
+                    cpu_job_failures_.push_back(std::move(error));
+                  }
+                  asio::post(loop_, [this] { report_cpu_job_failures(); });
                 }),
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
                                                : std::max<std::size_t>(4, 2 * cores())) {
@@ -164,6 +168,15 @@ void Runtime::report_failure(std::string_view name, std::exception_ptr error) {
   }
 }
 
+void Runtime::report_cpu_job_failures() {
+  std::vector<std::exception_ptr> failures;
+  {
+    std::lock_guard lock(cpu_job_failures_mutex_);
+    failures.swap(cpu_job_failures_);
+  }
+  for (auto& error : failures) report_failure("a job on the CPU pool", std::move(error));
+}
+
 std::size_t Runtime::failed_tasks() noexcept {
   failures_observed_ = true;
   return failed_tasks_.load();
@@ -200,6 +213,7 @@ void Runtime::shutdown() {
   loop_thread_.join();
   cpu_pool_.join();
   blocking_pool_.join();
+  report_cpu_job_failures();  // those that failed after the loop's last turn
 }
 
 void Runtime::request_stop() {

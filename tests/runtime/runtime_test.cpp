@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -217,6 +218,38 @@ TEST(Runtime, HandlerThatThrowsOnTheLoopIsReportedAndTheLoopGoesOn) {
   runtime.shutdown();
   EXPECT_EQ(failures, 1);
   EXPECT_EQ(runtime.failed_tasks(), 1u);
+}
+
+TEST(Runtime, CpuJobsThatFailAreReportedOnTheLoopOrAtTheEndOfShutdownNeverOnAPoolThread) {
+  // One job fails while the loop runs: reported there. Two fail while shutdown() stops the
+  // loop (it joins the pool after them): reported by shutdown() once every thread has been
+  // joined, on its own thread, one after the other.
+  std::vector<std::thread::id> reported_on;  // the reporter never runs on two threads at once
+  RuntimeOptions options;
+  options.cpu_threads = 2;
+  options.on_task_failure = [&reported_on](std::string_view name, std::exception_ptr) {
+    EXPECT_EQ(name, "a job on the CPU pool");
+    reported_on.push_back(std::this_thread::get_id());
+  };
+  Runtime runtime(options);
+  boost::asio::post(runtime.cpu_executor(), [] { throw std::runtime_error("early"); });
+  const auto deadline = Clock::now() + 10s;
+  while (runtime.failed_tasks() < 1 && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_EQ(runtime.failed_tasks(), 1u);
+  std::atomic<int> started{0};
+  for (int i = 0; i < 2; ++i) {
+    boost::asio::post(runtime.cpu_executor(), [&started] {
+      ++started;
+      std::this_thread::sleep_for(200ms);  // still running when the loop stops
+      throw std::runtime_error("late");
+    });
+  }
+  while (started < 2 && Clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  runtime.shutdown();
+  EXPECT_EQ(runtime.failed_tasks(), 3u);
+  const std::vector<std::thread::id> expected{runtime.loop_thread_id(), std::this_thread::get_id(),
+                                              std::this_thread::get_id()};
+  EXPECT_EQ(reported_on, expected);
 }
 
 TEST(Runtime, CpuPoolHasTheConfiguredNumberOfThreads) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -59,8 +60,10 @@ struct RuntimeOptions {
   bool detect_stalls = true;
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(100);
   StallDetector::Reporter on_stall = &StallDetector::print_to_stderr;
-  /// Called on the loop thread when a detached task fails; default: one line on stderr. If it
-  /// throws, that is printed on stderr too, and the task still counts as failed and ended.
+  /// Called on the loop thread when a detached task fails (for a CPU job that fails during
+  /// shutdown, on the thread that shuts down, after the loop and the pools have stopped: never
+  /// on two threads at once); default: one line on stderr. If it throws, that is printed on
+  /// stderr too, and the task still counts as failed and ended.
   std::function<void(std::string_view task, std::exception_ptr error)> on_task_failure{};
   /// How long the CPU pool's threads, and the loop while jobs are out on that pool, keep
   /// looking for work before they sleep: an offload's round trip then takes a few microseconds
@@ -85,7 +88,8 @@ struct RuntimeOptions {
 /// While jobs are out on the CPU pool and a core is free for it, the loop keeps looking for
 /// their results for up to `spin` before it sleeps (see RuntimeOptions::spin). A job posted
 /// straight to the CPU pool that throws is reported like a failed task, as "a job on the CPU
-/// pool".
+/// pool" (on the loop thread; one that fails while shutdown() stops the loop, by shutdown()
+/// itself once every thread has been joined: never two reports at once).
 ///
 /// Failures: a detached task that throws is reported with its name (on_task_failure) and
 /// counted. If nobody reads failed_tasks() or exit_status() before the Runtime is destroyed,
@@ -192,6 +196,7 @@ class Runtime {
   void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
   void cancel_all_tasks();                                      // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
+  void report_cpu_job_failures();  // the loop thread, or shutdown() after every join
   // Where a task called `name` runs: task_executor(name), and the label that executor carries
   // (null when nothing watches tasks).
   struct TaskPlace {
@@ -235,6 +240,10 @@ class Runtime {
   std::atomic<std::size_t> completed_tasks_{0};
   std::atomic<std::size_t> cancelled_tasks_{0};
   std::atomic<std::size_t> failed_tasks_{0};
+  // Failures of jobs posted straight to the CPU pool, queued by pool threads for the loop to
+  // report; those the loop no longer gets to, shutdown() reports.
+  std::mutex cpu_job_failures_mutex_;
+  std::vector<std::exception_ptr> cpu_job_failures_;
   std::atomic<bool> failures_observed_{false};
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> loop_stopped_{false};
