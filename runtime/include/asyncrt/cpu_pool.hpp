@@ -35,6 +35,7 @@ namespace asyncrt {
 /// pool its work, the event loop, which must run before the next job can come). An idle pool
 /// costs nothing once `spin` is over. On Linux the threads are SCHED_BATCH (CPU-bound): a
 /// thread woken onto the event loop's core waits for the loop to sleep instead of preempting it.
+/// A thread that a job starts inherits that policy, as Linux threads do their creator's.
 ///
 /// Where a job's waiter resumes is the job's business (`offload` hands its result back to the
 /// waiter's own executor). A job that throws is passed to `on_error` on the pool thread (default:
