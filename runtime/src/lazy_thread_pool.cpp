@@ -1,21 +1,62 @@
 #include <asyncrt/detail/lazy_thread_pool.hpp>
 
+#include <utility>
+
 namespace asyncrt::detail {
 
-asio::thread_pool::executor_type LazyThreadPool::get_executor() {
-  std::call_once(start_, [this] {
-    pool_.emplace(threads_);
-    started_.store(&*pool_, std::memory_order_release);
-  });
-  return pool_->get_executor();
+LazyThreadPool::LazyThreadPool(std::size_t threads, ErrorHandler on_error) noexcept
+    : thread_count_(threads), on_error_(std::move(on_error)) {}
+
+LazyThreadPool::~LazyThreadPool() {
+  stop();
+  join();
+}
+
+asio::io_context::executor_type LazyThreadPool::get_executor() {
+  std::call_once(start_, [this] { start(); });
+  return context_->get_executor();
+}
+
+void LazyThreadPool::start() {
+  context_.emplace(static_cast<int>(thread_count_));
+  work_.emplace(context_->get_executor());
+  try {
+    threads_.reserve(thread_count_);
+    for (std::size_t i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run_thread(); });
+  } catch (...) {
+    // Not started after all: the threads that did start end, and the next call tries again.
+    work_.reset();
+    context_->stop();
+    for (auto& thread : threads_) thread.join();
+    threads_.clear();
+    context_.reset();
+    throw;
+  }
+  started_.store(&*context_, std::memory_order_release);
+}
+
+void LazyThreadPool::run_thread() {
+  for (;;) {
+    try {
+      context_->run();
+      return;
+    } catch (...) {
+      on_error_(std::current_exception());
+    }
+  }
 }
 
 void LazyThreadPool::stop() {
-  if (started_.load(std::memory_order_acquire)) pool_->stop();
+  if (!started_.load(std::memory_order_acquire)) return;
+  work_.reset();
+  context_->stop();
 }
 
 void LazyThreadPool::join() {
-  if (started_.load(std::memory_order_acquire)) pool_->join();
+  if (!started_.load(std::memory_order_acquire)) return;
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
 }
 
 }  // namespace asyncrt::detail

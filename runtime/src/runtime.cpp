@@ -58,17 +58,13 @@ Runtime::Runtime(RuntimeOptions options)
       alarm_clock_(detail::AlarmClock::of(loop_)),
       cpu_pool_(cpu_threads_, options_.spin,
                 [this](std::exception_ptr error) {
-                  // Reported on the loop like a failed task. Queued rather than carried by the
-                  // posted handler: a loop that stops first never runs it, and shutdown()
-                  // reports what is left in the queue.
-                  {
-                    std::lock_guard lock(cpu_job_failures_mutex_);
-                    cpu_job_failures_.push_back(std::move(error));
-                  }
-                  asio::post(loop_, [this] { report_cpu_job_failures(); });
+                  pool_job_failed("a job on the CPU pool", std::move(error));
                 }),
       blocking_pool_(options_.blocking_threads ? options_.blocking_threads
-                                               : std::max<std::size_t>(4, 2 * cores())) {
+                                               : std::max<std::size_t>(4, 2 * cores()),
+                     [this](std::exception_ptr error) {
+                       pool_job_failed("a job on the blocking pool", std::move(error));
+                     }) {
   alarm_clock_.use_virtual_clock(virtual_clock_.get());
   loop_thread_ = std::thread([this] { run_loop(); });
   loop_thread_id_ = loop_thread_.get_id();
@@ -168,13 +164,23 @@ void Runtime::report_failure(std::string_view name, std::exception_ptr error) {
   }
 }
 
-void Runtime::report_cpu_job_failures() {
-  std::vector<std::exception_ptr> failures;
+void Runtime::pool_job_failed(std::string_view job, std::exception_ptr error) {
+  // Reported on the loop like a failed task. Queued rather than carried by the posted handler:
+  // a loop that stops first never runs it, and shutdown() reports what is left in the queue.
   {
-    std::lock_guard lock(cpu_job_failures_mutex_);
-    failures.swap(cpu_job_failures_);
+    std::lock_guard lock(pool_job_failures_mutex_);
+    pool_job_failures_.emplace_back(job, std::move(error));
   }
-  for (auto& error : failures) report_failure("a job on the CPU pool", std::move(error));
+  asio::post(loop_, [this] { report_pool_job_failures(); });
+}
+
+void Runtime::report_pool_job_failures() {
+  std::vector<std::pair<std::string_view, std::exception_ptr>> failures;
+  {
+    std::lock_guard lock(pool_job_failures_mutex_);
+    failures.swap(pool_job_failures_);
+  }
+  for (auto& [job, error] : failures) report_failure(job, std::move(error));
 }
 
 std::size_t Runtime::failed_tasks() noexcept {
@@ -213,7 +219,7 @@ void Runtime::shutdown() {
   loop_thread_.join();
   cpu_pool_.join();
   blocking_pool_.join();
-  report_cpu_job_failures();  // those that failed after the loop's last turn
+  report_pool_job_failures();  // those that failed after the loop's last turn
 }
 
 void Runtime::request_stop() {

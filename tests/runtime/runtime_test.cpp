@@ -252,6 +252,22 @@ TEST(Runtime, CpuJobsThatFailAreReportedOnTheLoopOrAtTheEndOfShutdownNeverOnAPoo
   EXPECT_EQ(reported_on, expected);
 }
 
+TEST(Runtime, AJobOnTheBlockingPoolThatThrowsIsReportedAndThePoolGoesOn) {
+  std::vector<std::string> failed;  // on the loop thread, read after shutdown joined it
+  RuntimeOptions options;
+  options.blocking_threads = 1;  // the thread whose job threw runs the next one
+  options.on_task_failure = [&failed](std::string_view name, std::exception_ptr) {
+    failed.emplace_back(name);
+  };
+  Runtime runtime(options);
+  boost::asio::post(runtime.blocking_executor(), [] { throw std::runtime_error("no"); });
+  auto call = []() -> Task<int> { co_return co_await offload_blocking([] { return 7; }); };
+  EXPECT_EQ(runtime.block_on(call()), 7);
+  runtime.shutdown();
+  EXPECT_EQ(runtime.failed_tasks(), 1u);
+  EXPECT_EQ(failed, std::vector<std::string>{"a job on the blocking pool"});
+}
+
 TEST(Runtime, CpuPoolHasTheConfiguredNumberOfThreads) {
   Runtime runtime({.cpu_threads = 3});
   EXPECT_EQ(runtime.cpu_threads(), 3u);

@@ -27,7 +27,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/detail/alarm_clock.hpp>
@@ -47,7 +46,7 @@ namespace asyncrt {
 using CpuExecutor = CpuPool::executor_type;
 using CpuStrand = asio::strand<CpuExecutor>;
 /// The executor of the blocking pool, for calls that wait (a synchronous read, a sleep).
-using BlockingExecutor = asio::thread_pool::executor_type;
+using BlockingExecutor = asio::io_context::executor_type;
 
 /// How a Runtime is built. The defaults suit a program that runs one Runtime.
 struct RuntimeOptions {
@@ -60,7 +59,7 @@ struct RuntimeOptions {
   bool detect_stalls = true;
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(100);
   StallDetector::Reporter on_stall = &StallDetector::print_to_stderr;
-  /// Called on the loop thread when a detached task fails (for a CPU job that fails during
+  /// Called on the loop thread when a detached task fails (for a pool job that fails during
   /// shutdown, on the thread that shuts down, after the loop and the pools have stopped: never
   /// on two threads at once); default: one line on stderr. If it throws, that is printed on
   /// stderr too, and the task still counts as failed and ended.
@@ -87,9 +86,10 @@ struct RuntimeOptions {
 /// from any thread except that block_on() and shutdown() must not be called on the loop thread.
 /// While jobs are out on the CPU pool and a core is free for it, the loop keeps looking for
 /// their results for up to `spin` before it sleeps (see RuntimeOptions::spin). A job posted
-/// straight to the CPU pool that throws is reported like a failed task, as "a job on the CPU
-/// pool" (on the loop thread; one that fails while shutdown() stops the loop, by shutdown()
-/// itself once every thread has been joined: never two reports at once).
+/// straight to the CPU pool or the blocking pool that throws is reported like a failed task, as
+/// "a job on the CPU pool" or "a job on the blocking pool" (on the loop thread; one that fails
+/// while shutdown() stops the loop, by shutdown() itself once every thread has been joined:
+/// never two reports at once), and the pool goes on.
 ///
 /// Failures: a detached task that throws is reported with its name (on_task_failure) and
 /// counted. If nobody reads failed_tasks() or exit_status() before the Runtime is destroyed,
@@ -196,7 +196,9 @@ class Runtime {
   void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
   void cancel_all_tasks();                                      // loop thread only
   void report_failure(std::string_view name, std::exception_ptr error);
-  void report_cpu_job_failures();  // the loop thread, or shutdown() after every join
+  // A job posted straight to a pool threw (`job` names the pool; on the pool's thread).
+  void pool_job_failed(std::string_view job, std::exception_ptr error);
+  void report_pool_job_failures();  // the loop thread, or shutdown() after every join
   // Where a task called `name` runs: task_executor(name), and the label that executor carries
   // (null when nothing watches tasks).
   struct TaskPlace {
@@ -240,10 +242,10 @@ class Runtime {
   std::atomic<std::size_t> completed_tasks_{0};
   std::atomic<std::size_t> cancelled_tasks_{0};
   std::atomic<std::size_t> failed_tasks_{0};
-  // Failures of jobs posted straight to the CPU pool, queued by pool threads for the loop to
-  // report; those the loop no longer gets to, shutdown() reports.
-  std::mutex cpu_job_failures_mutex_;
-  std::vector<std::exception_ptr> cpu_job_failures_;
+  // Failures of jobs posted straight to a pool, queued by pool threads for the loop to report;
+  // those the loop no longer gets to, shutdown() reports.
+  std::mutex pool_job_failures_mutex_;
+  std::vector<std::pair<std::string_view, std::exception_ptr>> pool_job_failures_;
   std::atomic<bool> failures_observed_{false};
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> loop_stopped_{false};
