@@ -38,10 +38,6 @@ AlarmClock& alarm_clock_of(const asio::any_io_executor& executor) {
 }
 }  // namespace
 
-Task<AlarmClock*> alarm_clock_of_this_task() {
-  co_return &alarm_clock_of(co_await asio::this_coro::executor);
-}
-
 Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
     : Alarm(alarm_clock_of(executor), after) {}
 
@@ -70,8 +66,7 @@ Task<void> sleep_on(detail::AlarmClock& clock, Duration duration) {
 // On a thread that runs no Runtime's loop: the clock of the loop the task will run on, found
 // through its executor when it starts.
 Task<void> sleep_on_this_loop(Duration duration) {
-  detail::AlarmClock* clock = co_await detail::alarm_clock_of_this_task();
-  co_await sleep_on(*clock, duration);
+  co_await sleep_on(detail::alarm_clock_of(co_await asio::this_coro::executor), duration);
 }
 
 }  // namespace

@@ -43,10 +43,6 @@ void busy_for(Duration duration);
 
 namespace detail {
 
-/// The alarm clock of the io_context that runs the calling task (a Runtime's loop or any
-/// other); std::logic_error on an executor that is no io_context.
-Task<AlarmClock*> alarm_clock_of_this_task();
-
 // A one-shot alarm on the AlarmClock of the loop that runs the constructing thread (the
 // Runtime's, or the io_context of `executor`; any other executor is a logic_error). The
 // waiting handler is kept inside the Alarm (on the heap when it is larger than two pointers,

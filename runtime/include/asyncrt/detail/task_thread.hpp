@@ -41,7 +41,8 @@ constexpr bool wants_to_know_if_waited() {
 template <typename T, typename OnDone>
 asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> task_bottom(
     Task<T> task, OnDone on_done) {
-  // A thread starts out not switched (launching it is no switch); a resumption by a handler is.
+  // Asio's flag: a thread starts out not switched (launching it is no switch); a resumption by
+  // a handler switches it. Asked only for an on_done that wants it (the ask takes frame room).
   constexpr bool tell_waited = wants_to_know_if_waited<T, OnDone>();
   std::exception_ptr error;
   if constexpr (std::is_void_v<T>) {
