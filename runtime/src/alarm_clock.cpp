@@ -13,6 +13,12 @@ AlarmClock::TimePoint AlarmClock::now() const noexcept {
   return virtual_clock_ ? virtual_clock_->now() : std::chrono::steady_clock::now();
 }
 
+AlarmClock::TimePoint AlarmClock::deadline_after(
+    std::chrono::steady_clock::duration after) const noexcept {
+  const TimePoint start = now();
+  return after < TimePoint::max() - start ? start + after : TimePoint::max();
+}
+
 void AlarmClock::set(Waiter& waiter) {
   std::unique_lock lock(mutex_);
   if (shut_down_) {

@@ -41,24 +41,20 @@ AlarmClock& alarm_clock_of(const asio::any_io_executor& executor) {
 Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
     : Alarm(alarm_clock_of(executor), after) {}
 
-Alarm::Alarm(AlarmClock& clock, Duration after) : clock_(&clock) {
-  const TimePoint now = clock_->now();
-  // A limit too far away to add saturates (waits forever) instead of overflowing.
-  deadline = after < TimePoint::max() - now ? now + after : TimePoint::max();
-}
+Alarm::Alarm(AlarmClock& clock, Duration after) : Alarm(clock, clock.deadline_after(after)) {}
 
 Alarm::~Alarm() {
-  if (clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
+  if (clock_ && clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
 }
 
 }  // namespace detail
 
 namespace {
 
-// Waits `duration` on `clock`: the frame a sleeping task keeps for as long as it sleeps, so
-// nothing in it but the alarm, its trace span and the two parameters.
-Task<void> sleep_on(detail::AlarmClock& clock, Duration duration) {
-  detail::Alarm alarm(clock, duration);
+// Waits on `alarm`, which counts from when the task starts: the frame a sleeping task keeps for
+// as long as it sleeps, so nothing in it but the alarm and its trace span.
+Task<void> sleep_on(detail::Alarm alarm) {
+  alarm.start();
   trace::Suspension waiting(trace::Kind::waiting);
   co_await alarm.async_wait(asio::deferred);
 }
@@ -66,7 +62,8 @@ Task<void> sleep_on(detail::AlarmClock& clock, Duration duration) {
 // On a thread that runs no Runtime's loop: the clock of the loop the task will run on, found
 // through its executor when it starts.
 Task<void> sleep_on_this_loop(Duration duration) {
-  co_await sleep_on(detail::alarm_clock_of(co_await asio::this_coro::executor), duration);
+  auto& clock = detail::alarm_clock_of(co_await asio::this_coro::executor);
+  co_await sleep_on(detail::Alarm::starting_later(clock, duration));
 }
 
 }  // namespace
@@ -74,7 +71,9 @@ Task<void> sleep_on_this_loop(Duration duration) {
 Task<void> sleep_for(Duration duration) {
   // Not a coroutine itself: the clock is chosen here, so the sleeping frame needs no room to
   // look for it. The wait (and its deadline) starts when the task does.
-  if (Runtime* runtime = Runtime::try_current()) return sleep_on(runtime->alarm_clock(), duration);
+  if (Runtime* runtime = Runtime::try_current()) {
+    return sleep_on(detail::Alarm::starting_later(runtime->alarm_clock(), duration));
+  }
   return sleep_on_this_loop(duration);
 }
 

@@ -176,19 +176,20 @@ class Runtime {
   // on_done(runtime, name, error, value...) runs on the loop thread when the task has ended.
   template <typename T, typename OnDone>
   void start(Task<T> task, std::string name, OnDone on_done);
-  // What a task's bottom frame calls when the task has ended (on the loop thread): on_done,
-  // then the task's record goes. Two pointers when on_done holds nothing (spawn's), since
-  // every live task keeps one in its bottom frame.
+  // What a task's bottom frame calls when the task has ended: on_done, then the task's record
+  // goes. It runs in the task's last handler, on the loop thread, so it finds the Runtime
+  // there: one pointer when on_done holds nothing (spawn's), since every live task keeps one
+  // in its bottom frame.
   template <typename OnDone>
   struct TaskEnd {
-    Runtime* runtime;
     detail::TaskRegistry::Record* record;
     [[no_unique_address]] OnDone on_done;
 
     template <typename... Value>
     void operator()(std::exception_ptr error, Value&&... value) {
-      on_done(*runtime, record->name, std::move(error), std::forward<Value>(value)...);
-      runtime->finish_task(record);
+      Runtime& runtime = *try_current();
+      on_done(runtime, record->name, std::move(error), std::forward<Value>(value)...);
+      runtime.finish_task(record);
     }
   };
   template <typename T, typename OnDone>
@@ -279,7 +280,7 @@ void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
   const TaskPlace place = place_task(record->name);
   auto start = [&] {
     auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
-                                      TaskEnd<OnDone>{this, record, std::move(on_done)});
+                                      TaskEnd<OnDone>{record, std::move(on_done)});
     // Before the launch: a task that never waits may have ended, and its record been reused,
     // by the time launch() returns.
     if (cancelling_) record->signal.emit(asio::cancellation_type::terminal);

@@ -55,6 +55,15 @@ class Alarm : private AlarmClock::Waiter {
  public:
   Alarm(const asio::any_io_executor& executor, Duration after);
   Alarm(AlarmClock& clock, Duration after);  // on that clock
+  /// An alarm on `clock` that does not count yet: start() makes its deadline `after` from
+  /// then. Until then it may be moved (so a coroutine can take it as its parameter, and its
+  /// frame hold the alarm alone rather than the alarm and what it was made from).
+  static Alarm starting_later(AlarmClock& clock, Duration after) noexcept {
+    return Alarm(clock, TimePoint() + after);
+  }
+  // Of an alarm not started yet; the one moved from keeps no clock (its end does nothing).
+  Alarm(Alarm&& other) noexcept : Alarm(*std::exchange(other.clock_, nullptr), other.deadline) {}
+  void start() noexcept { deadline = clock_->deadline_after(deadline - TimePoint()); }
   Alarm(const Alarm&) = delete;
   Alarm& operator=(const Alarm&) = delete;
   // Takes a wait still set off the clock, destroying its handler.
@@ -121,6 +130,10 @@ class Alarm : private AlarmClock::Waiter {
       std::unique_ptr<Handler> stored(*std::launder(reinterpret_cast<Handler**>(room_)));
       return std::move(*stored);
     }
+  }
+
+  Alarm(AlarmClock& clock, TimePoint deadline) noexcept : clock_(&clock) {
+    this->deadline = deadline;
   }
 
   AlarmClock* clock_;

@@ -69,6 +69,9 @@ class AlarmClock : public asio::execution_context::service {
   /// next_deadline() as it moves the clock on. Before any alarm is set.
   void use_virtual_clock(VirtualClock* clock) noexcept { virtual_clock_ = clock; }
   TimePoint now() const noexcept;
+  /// The time `after` from now; a time too far away to add saturates (waits forever) instead
+  /// of overflowing.
+  TimePoint deadline_after(std::chrono::steady_clock::duration after) const noexcept;
   asio::io_context::executor_type executor() noexcept { return loop_.get_executor(); }
 
   /// Queues `waiter` (its deadline set, its wake function too).
