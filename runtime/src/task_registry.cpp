@@ -17,10 +17,11 @@ TaskRegistry::Record* TaskRegistry::add(std::string name) {
   if (spare_.empty()) {
     record = new Record;
   } else {
-    // A reused record's signal still holds the last task's cancellation state (it has no
-    // resources); the next task's replaces it in place, reusing its memory.
+    // A reused record's room still holds the last task's cancellation state (it has no
+    // resources); the next task's replaces it in place. One the last task made anew goes.
     record = spare_.back();
     spare_.pop_back();
+    record->signal.slot().clear();
     record->prev = nullptr;
   }
   record->name = std::move(name);
@@ -58,6 +59,8 @@ void TaskRegistry::cancel_all() {
   finished_during_sweep_.reserve(live.size());
   sweeping_ = true;
   for (Record* record : live) {
+    // Either emit may end the task (and its record be marked finished).
+    if (!finished(record)) record->state.emit(asio::cancellation_type::terminal);
     if (!finished(record)) record->signal.emit(asio::cancellation_type::terminal);
   }
   sweeping_ = false;

@@ -17,6 +17,7 @@
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/cancellation_state.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -541,6 +542,33 @@ TEST(Runtime, TasksOnReusedRecordsKeepTheirOwnNamesAndAreCancelled) {
   EXPECT_EQ(runtime.cancelled_tasks(), 100u);
   EXPECT_EQ(runtime.failed_tasks(), 1u);
   EXPECT_EQ(failed, std::vector<std::string>{"the failing one"});
+}
+
+TEST(Runtime, ATaskThatMakesItsCancellationStateAnewIsStillCancelledByShutdown) {
+  // A task's cancellation state lives in its record; one the task makes anew hangs on the
+  // record's signal instead. Shutdown must reach both kinds, also on reused records.
+  Runtime runtime;
+  auto anew = [](Duration sleep) -> Task<void> {
+    co_await boost::asio::this_coro::reset_cancellation_state(
+        boost::asio::enable_total_cancellation());
+    co_await sleep_for(sleep);
+  };
+  for (int i = 0; i < 50; ++i) runtime.spawn(anew(0h), "anew, done at once");
+  const auto deadline = Clock::now() + 10s;
+  while (runtime.completed_tasks() < 50 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ(runtime.completed_tasks(), 50u);
+  // These reuse the records of those 50.
+  for (int i = 0; i < 30; ++i) runtime.spawn(anew(1h), "anew");
+  for (int i = 0; i < 30; ++i) runtime.spawn(sleep_for(1h), "as it came");
+  std::this_thread::sleep_for(20ms);
+  const auto start = Clock::now();
+  runtime.shutdown();
+  EXPECT_LT(Clock::now() - start, 900ms);  // well under the 1 s grace: none was missed
+  EXPECT_EQ(runtime.cancelled_tasks(), 60u);
+  EXPECT_EQ(runtime.completed_tasks(), 50u);
+  EXPECT_EQ(runtime.failed_tasks(), 0u);
 }
 
 TEST(Runtime, ShutdownIsIdempotent) {

@@ -7,12 +7,14 @@
 
 #include <boost/asio/cancellation_signal.hpp>
 
+#include <asyncrt/detail/cancellation_room.hpp>
+
 namespace asyncrt::detail {
 
 namespace asio = boost::asio;
 
 /// The live detached tasks of a Runtime: one record per task (its name and cancellation
-/// signal, linked into an intrusive list), so starting and finishing a task costs no hashing
+/// state, linked into an intrusive list), so starting and finishing a task costs no hashing
 /// and no reference counting. Records of finished tasks are kept for the next tasks (up to
 /// `spare_limit`), so a steady stream of spawns allocates no record at all.
 ///
@@ -21,6 +23,10 @@ class TaskRegistry {
  public:
   struct Record {
     std::string name;
+    // The task's cancellation state is built in `state` (so it takes no memory of its own);
+    // one the task makes anew (this_coro::reset_cancellation_state) is built in `signal`'s
+    // slot. Cancelling the task emits on both.
+    CancellationRoom state;
     asio::cancellation_signal signal;
     Record* prev = nullptr;  // its neighbours in the list of live tasks
     Record* next = nullptr;
@@ -31,7 +37,7 @@ class TaskRegistry {
   TaskRegistry& operator=(const TaskRegistry&) = delete;
   ~TaskRegistry();
 
-  /// A new task called `name`: its record, whose signal's slot is bound to the task.
+  /// A new task called `name`: its record, whose state and signal the task is bound to.
   Record* add(std::string name);
   /// The task has finished: its record goes (later, if cancel_all() is emitting right now).
   void remove(Record* record) noexcept;

@@ -81,18 +81,28 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
 }
 
 /// A task's thread of execution, ready to launch(): it runs `task` on `executor` up to its
-/// first wait and, after each wait, resumes it on `executor`. An emit on the signal behind
-/// `slot` cancels the task's current wait; one before launch() makes its first wait fail at
-/// once with operation_aborted. Launch it, and emit, on the thread that runs `executor` only
-/// (nothing hops threads for the signal). The signal must stay alive until on_done has been
-/// called (on_done may end it: nothing touches it afterwards).
+/// first wait and, after each wait, resumes it on `executor`. An emit on `state`'s parent
+/// cancels the task's current wait; one before launch() makes its first wait fail at once with
+/// operation_aborted. A task that resets its cancellation state
+/// (`this_coro::reset_cancellation_state`) gets a new one made from `slot`. Launch it, and
+/// emit, on the thread that runs `executor` only (nothing hops threads for the signal). The
+/// parents must stay alive until on_done has been called (on_done may end them: nothing
+/// touches them afterwards).
+template <typename T, typename OnDone>
+asio::detail::awaitable_thread<asio::any_io_executor> task_thread(
+    Task<T> task, const asio::any_io_executor& executor, asio::cancellation_slot slot,
+    asio::cancellation_state state, OnDone on_done) {
+  return asio::detail::awaitable_thread<asio::any_io_executor>(
+      task_bottom(std::move(task), std::move(on_done)), executor, slot, state);
+}
+
+/// The same, cancelled by an emit on the signal behind `slot`.
 template <typename T, typename OnDone>
 asio::detail::awaitable_thread<asio::any_io_executor> task_thread(
     Task<T> task, const asio::any_io_executor& executor, asio::cancellation_slot slot,
     OnDone on_done) {
-  return asio::detail::awaitable_thread<asio::any_io_executor>(
-      task_bottom(std::move(task), std::move(on_done)), executor, slot,
-      asio::cancellation_state(slot));
+  return task_thread(std::move(task), executor, slot, asio::cancellation_state(slot),
+                     std::move(on_done));
 }
 
 }  // namespace asyncrt::detail
