@@ -108,8 +108,12 @@ asio::any_io_executor Runtime::task_executor(std::string_view name) {
 Runtime::TaskPlace Runtime::place_task(std::string_view name) {
   const bool traced = trace::enabled();
   if (!stall_detector_ && !traced) return {loop_.get_executor(), nullptr};
-  auto label = task_labels_.label(name, traced);
+  return place_task(task_labels_.label(name, traced));
+}
+
+Runtime::TaskPlace Runtime::place_task(detail::TaskLabelRef label) {
   const detail::TaskLabel* watched = &*label;  // alive as long as the executor that holds it
+  if (!watched->detector && !watched->traced) return {loop_.get_executor(), nullptr};
   return {detail::WatchedExecutor(loop_.get_executor(), std::move(label)), watched};
 }
 

@@ -1,5 +1,7 @@
 #include <asyncrt/detail/task_registry.hpp>
 
+#include <utility>
+
 namespace asyncrt::detail {
 
 TaskRegistry::~TaskRegistry() {
@@ -12,10 +14,10 @@ TaskRegistry::~TaskRegistry() {
   for (Record* record : spare_) delete record;
 }
 
-TaskRegistry::Record* TaskRegistry::add(std::string name) {
+TaskRegistry::Record* TaskRegistry::add(TaskLabelRef label) {
   Record* record;
   if (spare_.empty()) {
-    record = new Record;
+    record = new Record(std::move(label));
   } else {
     // A reused record's room still holds the last task's cancellation state (it has no
     // resources); the next task's replaces it in place. One the last task made anew goes.
@@ -23,8 +25,8 @@ TaskRegistry::Record* TaskRegistry::add(std::string name) {
     spare_.pop_back();
     record->signal.slot().clear();
     record->prev = nullptr;
+    record->label = std::move(label);
   }
-  record->name = std::move(name);
   record->next = head_;
   if (head_) head_->prev = record;
   head_ = record;

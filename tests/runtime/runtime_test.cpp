@@ -511,20 +511,25 @@ TEST(Runtime, TasksThatEndInsideTheShutdownSweepAreCountedOnce) {
 }
 
 TEST(Runtime, TasksOnReusedRecordsKeepTheirOwnNamesAndAreCancelled) {
-  // The runtime reuses the records of finished tasks (name, cancellation signal): a task that
-  // gets one must fail under its own name and still be cancelled by the shutdown.
+  // The runtime reuses the records of finished tasks (name, cancellation state): a task that
+  // gets one must fail under its own name and still be cancelled by the shutdown. The first
+  // wave's names fill the Runtime's table of names (TaskLabels::limit), so the later tasks'
+  // names are kept each on its own.
   std::vector<std::string> failed;
   RuntimeOptions options;
   options.on_task_failure = [&failed](std::string_view name, std::exception_ptr) {
     failed.emplace_back(name);  // on the loop thread, read after shutdown joined it
   };
   Runtime runtime(options);
-  for (int i = 0; i < 1500; ++i) runtime.spawn(sleep_for(0h), "first wave " + std::to_string(i));
+  constexpr std::size_t first_wave = detail::TaskLabels::limit + 100;
+  for (std::size_t i = 0; i < first_wave; ++i) {
+    runtime.spawn(sleep_for(0h), "first wave " + std::to_string(i));
+  }
   const auto deadline = Clock::now() + 10s;
-  while (runtime.completed_tasks() < 1500 && Clock::now() < deadline) {
+  while (runtime.completed_tasks() < first_wave && Clock::now() < deadline) {
     std::this_thread::sleep_for(1ms);
   }
-  ASSERT_EQ(runtime.completed_tasks(), 1500u);
+  ASSERT_EQ(runtime.completed_tasks(), first_wave);
   for (int i = 0; i < 100; ++i) runtime.spawn(sleep_for(1h), "second wave");
   runtime.spawn(
       []() -> Task<void> {
@@ -533,12 +538,12 @@ TEST(Runtime, TasksOnReusedRecordsKeepTheirOwnNamesAndAreCancelled) {
       }(),
       "the failing one");
   runtime.spawn(sleep_for(0h), "last");
-  while ((runtime.completed_tasks() < 1501 || runtime.failed_tasks() < 1) &&
+  while ((runtime.completed_tasks() < first_wave + 1 || runtime.failed_tasks() < 1) &&
          Clock::now() < deadline) {
     std::this_thread::sleep_for(1ms);
   }
   runtime.shutdown();
-  EXPECT_EQ(runtime.completed_tasks(), 1501u);
+  EXPECT_EQ(runtime.completed_tasks(), first_wave + 1);
   EXPECT_EQ(runtime.cancelled_tasks(), 100u);
   EXPECT_EQ(runtime.failed_tasks(), 1u);
   EXPECT_EQ(failed, std::vector<std::string>{"the failing one"});

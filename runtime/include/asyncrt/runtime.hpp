@@ -39,6 +39,7 @@
 #include <asyncrt/detail/watched_executor.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
+#include <asyncrt/trace.hpp>
 
 namespace asyncrt {
 
@@ -188,7 +189,7 @@ class Runtime {
     template <typename... Value>
     void operator()(std::exception_ptr error, Value&&... value) {
       Runtime& runtime = *try_current();
-      on_done(runtime, record->name, std::move(error), std::forward<Value>(value)...);
+      on_done(runtime, (*record->label).name, std::move(error), std::forward<Value>(value)...);
       runtime.finish_task(record);
     }
   };
@@ -207,6 +208,7 @@ class Runtime {
     const detail::TaskLabel* label;
   };
   TaskPlace place_task(std::string_view name);
+  TaskPlace place_task(detail::TaskLabelRef label);
   void run_loop();
   void run_in_real_time();
   bool worth_looking_for_results() const noexcept;
@@ -276,8 +278,8 @@ template <typename T, typename OnDone>
 void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
   // The task's record keeps its name (for on_done) and its cancellation state; on_done runs
   // in the task's last handler, before the record goes.
-  auto* record = tasks_.add(std::move(name));
-  const TaskPlace place = place_task(record->name);
+  auto* record = tasks_.add(task_labels_.label(name, trace::enabled()));
+  const TaskPlace place = place_task(record->label);
   auto start = [&] {
     auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
                                       asio::cancellation_state(record->state.slot()),

@@ -2,12 +2,13 @@
 // TaskRegistry: a Runtime's live detached tasks, each with the signal that cancels it.
 
 #include <cstddef>
-#include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/cancellation_signal.hpp>
 
 #include <asyncrt/detail/cancellation_room.hpp>
+#include <asyncrt/detail/task_label.hpp>
 
 namespace asyncrt::detail {
 
@@ -22,7 +23,9 @@ namespace asio = boost::asio;
 class TaskRegistry {
  public:
   struct Record {
-    std::string name;
+    explicit Record(TaskLabelRef l) noexcept : label(std::move(l)) {}
+
+    TaskLabelRef label;  // the task's name, kept once per name by the Runtime's TaskLabels
     // The task's cancellation state is built in `state` (so it takes no memory of its own);
     // one the task makes anew (this_coro::reset_cancellation_state) is built in `signal`'s
     // slot. Cancelling the task emits on both.
@@ -37,8 +40,8 @@ class TaskRegistry {
   TaskRegistry& operator=(const TaskRegistry&) = delete;
   ~TaskRegistry();
 
-  /// A new task called `name`: its record, whose state and signal the task is bound to.
-  Record* add(std::string name);
+  /// A new task with `label`: its record, whose state and signal the task is bound to.
+  Record* add(TaskLabelRef label);
   /// The task has finished: its record goes (later, if cancel_all() is emitting right now).
   void remove(Record* record) noexcept;
   /// Emits a terminal cancellation to every task. A task may finish, and be removed, while
