@@ -44,7 +44,8 @@ Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
 Alarm::Alarm(AlarmClock& clock, Duration after) : Alarm(clock, clock.deadline_after(after)) {}
 
 Alarm::~Alarm() {
-  if (clock_ && clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
+  // `wake` is set by set(), on this alarm's own thread, before the clock sees the alarm.
+  if (wake && clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
 }
 
 }  // namespace detail

@@ -61,12 +61,12 @@ class Alarm : private AlarmClock::Waiter {
   static Alarm starting_later(AlarmClock& clock, Duration after) noexcept {
     return Alarm(clock, TimePoint() + after);
   }
-  // Of an alarm not started yet; the one moved from keeps no clock (its end does nothing).
-  Alarm(Alarm&& other) noexcept : Alarm(*std::exchange(other.clock_, nullptr), other.deadline) {}
+  Alarm(Alarm&& other) noexcept : Alarm(*other.clock_, other.deadline) {}  // not started yet
   void start() noexcept { deadline = clock_->deadline_after(deadline - TimePoint()); }
   Alarm(const Alarm&) = delete;
   Alarm& operator=(const Alarm&) = delete;
-  // Takes a wait still set off the clock, destroying its handler.
+  // Takes a wait still set off the clock, destroying its handler. An alarm never set asks the
+  // clock nothing (it may outlive it: a sleep made but never awaited, say).
   ~Alarm();
 
   template <typename Token>

@@ -1,5 +1,5 @@
 #pragma once
-// TaskRegistry: a Runtime's live detached tasks, each with the signal that cancels it.
+// TaskRegistry: a Runtime's live detached tasks, each with its name and cancellation state.
 
 #include <cstddef>
 #include <utility>
