@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <new>
-#include <type_traits>
 #include <utility>
 
 #include <boost/asio/cancellation_type.hpp>
