@@ -26,16 +26,16 @@ void AlarmClock::set(Waiter& waiter) {
     waiter.wake(waiter, Wake::dropped);
     return;
   }
-  waiter.order = next_order_++;
+  const std::uint64_t order = next_order_++;
   if (!line_tail_ || waiter.deadline >= line_tail_->deadline) {
     // In deadline order (its order number is the newest): joins the end of the line.
-    waiter.place = Waiter::in_line;
+    waiter.place = in_line | order;
     waiter.before = line_tail_;
     waiter.after = nullptr;
     (line_tail_ ? line_tail_->after : line_head_) = &waiter;
     line_tail_ = &waiter;
   } else {
-    heap_.push_back({waiter.deadline, &waiter});
+    heap_.push_back({waiter.deadline, order, &waiter});
     waiter.place = heap_.size() - 1;
     sift_up(waiter.place);
   }
@@ -48,7 +48,7 @@ void AlarmClock::cancel(Waiter& waiter) {
 
 bool AlarmClock::forget(Waiter& waiter) {
   std::lock_guard lock(mutex_);
-  if (waiter.place == Waiter::not_set) return false;
+  if (waiter.place == not_set) return false;
   take(waiter);
   if (!earliest() && armed_for_ != TimePoint::max()) {
     // Nothing left to wait for: a plain io_context's run() may return now, not at the deadline.
@@ -121,35 +121,35 @@ void AlarmClock::arm() {
 
 AlarmClock::Waiter* AlarmClock::earliest() const noexcept {
   if (heap_.empty()) return line_head_;
-  Waiter* top = heap_.front().waiter;
-  if (!line_head_) return top;
-  return earlier({top->deadline, top}, {line_head_->deadline, line_head_}) ? top : line_head_;
+  const Entry& top = heap_.front();
+  if (!line_head_) return top.waiter;
+  return earlier(top, line_entry(*line_head_)) ? top.waiter : line_head_;
 }
 
 void AlarmClock::take(Waiter& waiter) noexcept {
-  if (waiter.place != Waiter::in_line) {
+  if (!is_in_line(waiter)) {
     take_from_heap(waiter.place);
     return;
   }
   (waiter.before ? waiter.before->after : line_head_) = waiter.after;
   (waiter.after ? waiter.after->before : line_tail_) = waiter.before;
-  waiter.place = Waiter::not_set;
+  waiter.place = not_set;
 }
 
 bool AlarmClock::earlier(const Entry& a, const Entry& b) noexcept {
   if (a.deadline != b.deadline) return a.deadline < b.deadline;
-  return a.waiter->order < b.waiter->order;
+  return a.order < b.order;
 }
 
-void AlarmClock::put(std::size_t place, const Entry& entry) noexcept {
+void AlarmClock::put(std::uint64_t place, const Entry& entry) noexcept {
   heap_[place] = entry;
   entry.waiter->place = place;
 }
 
-void AlarmClock::sift_up(std::size_t place) noexcept {
+void AlarmClock::sift_up(std::uint64_t place) noexcept {
   const Entry entry = heap_[place];
   while (place > 0) {
-    const std::size_t parent = (place - 1) / 2;
+    const std::uint64_t parent = (place - 1) / 2;
     if (!earlier(entry, heap_[parent])) break;
     put(place, heap_[parent]);
     place = parent;
@@ -157,10 +157,10 @@ void AlarmClock::sift_up(std::size_t place) noexcept {
   put(place, entry);
 }
 
-void AlarmClock::sift_down(std::size_t place) noexcept {
+void AlarmClock::sift_down(std::uint64_t place) noexcept {
   const Entry entry = heap_[place];
   for (;;) {
-    std::size_t child = 2 * place + 1;
+    std::uint64_t child = 2 * place + 1;
     if (child >= heap_.size()) break;
     if (child + 1 < heap_.size() && earlier(heap_[child + 1], heap_[child])) ++child;
     if (!earlier(heap_[child], entry)) break;
@@ -170,8 +170,8 @@ void AlarmClock::sift_down(std::size_t place) noexcept {
   put(place, entry);
 }
 
-void AlarmClock::take_from_heap(std::size_t place) noexcept {
-  heap_[place].waiter->place = Waiter::not_set;
+void AlarmClock::take_from_heap(std::uint64_t place) noexcept {
+  heap_[place].waiter->place = not_set;
   const Entry last = heap_.back();
   heap_.pop_back();
   if (place < heap_.size()) {

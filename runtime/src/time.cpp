@@ -53,18 +53,30 @@ Alarm::~Alarm() {
 namespace {
 
 // Waits on `alarm`, which counts from when the task starts: the frame a sleeping task keeps for
-// as long as it sleeps, so nothing in it but the alarm and its trace span.
+// as long as it sleeps, so nothing in it but the alarm.
 Task<void> sleep_on(detail::Alarm alarm) {
   alarm.start();
+  co_await alarm.wait();
+}
+
+// The same, the wait recorded on the trace.
+Task<void> sleep_on_traced(detail::Alarm alarm) {
+  alarm.start();
   trace::Suspension waiting(trace::Kind::waiting);
-  co_await alarm.async_wait(asio::deferred);
+  co_await alarm.wait();
+}
+
+// A sleep is traced if a Recording is on when it is made: the frame of an untraced one (a
+// million sleeping tasks keep a million) then has no room for a trace span.
+Task<void> sleep_on_chosen(detail::Alarm alarm) {
+  return trace::enabled() ? sleep_on_traced(std::move(alarm)) : sleep_on(std::move(alarm));
 }
 
 // On a thread that runs no Runtime's loop: the clock of the loop the task will run on, found
 // through its executor when it starts.
 Task<void> sleep_on_this_loop(Duration duration) {
   auto& clock = detail::alarm_clock_of(co_await asio::this_coro::executor);
-  co_await sleep_on(detail::Alarm::starting_later(clock, duration));
+  co_await sleep_on_chosen(detail::Alarm::starting_later(clock, duration));
 }
 
 }  // namespace
@@ -73,7 +85,7 @@ Task<void> sleep_for(Duration duration) {
   // Not a coroutine itself: the clock is chosen here, so the sleeping frame needs no room to
   // look for it. The wait (and its deadline) starts when the task does.
   if (Runtime* runtime = Runtime::try_current()) {
-    return sleep_on(detail::Alarm::starting_later(runtime->alarm_clock(), duration));
+    return sleep_on_chosen(detail::Alarm::starting_later(runtime->alarm_clock(), duration));
   }
   return sleep_on_this_loop(duration);
 }

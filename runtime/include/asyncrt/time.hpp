@@ -74,6 +74,14 @@ class Alarm : private AlarmClock::Waiter {
     return asio::async_initiate<Token, void(boost::system::error_code)>(
         [this](auto handler) { this->set(std::move(handler)); }, token);
   }
+  /// The alarm is an asynchronous operation itself (called with a completion token, it waits
+  /// as async_wait does), so `co_await alarm.wait()` in a task waits with no operation object
+  /// in the task's frame: Asio keeps a reference to the alarm.
+  template <asio::completion_token_for<void(boost::system::error_code)> Token>
+  auto operator()(Token&& token) {
+    return async_wait(std::forward<Token>(token));
+  }
+  Alarm&& wait() noexcept { return std::move(*this); }
 
  private:
   template <typename Handler>
@@ -145,7 +153,8 @@ class Alarm : private AlarmClock::Waiter {
 /// Suspends the calling task for `duration` without holding the loop: other tasks run
 /// meanwhile (the cook starts another bowl while the water boils). Resumes on the task's
 /// executor. Cancelling the task wakes it early with `operation_aborted`. The time counts from
-/// when the task starts. It waits on the alarm clock of the Runtime whose loop thread calls
+/// when the task starts. A sleep made while a trace::Recording is on shows on the trace as a
+/// wait. It waits on the alarm clock of the Runtime whose loop thread calls
 /// sleep_for; called on any other thread, on that of the loop the task then runs on.
 Task<void> sleep_for(Duration duration);
 

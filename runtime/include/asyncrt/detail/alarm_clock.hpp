@@ -26,7 +26,7 @@ class VirtualClock;
 /// and ringing cost O(1); and a heap ordered by deadline, then by the order they were set in,
 /// for the others. The earliest of the line's head and the heap's top rings first. A waiter
 /// lives in the frame of the coroutine that waits (see detail::Alarm) and links itself into
-/// the line, so an alarm allocates nothing of its own (in the heap it takes a 16 B entry), and
+/// the line, so an alarm allocates nothing of its own (in the heap it takes a 24 B entry), and
 /// a million sleeping tasks share one timer (the cook's kitchen timer, not a timer per bowl).
 ///
 /// Threads: set, cancel and ring on any thread that runs the io_context (a mutex guards the
@@ -48,15 +48,18 @@ class AlarmClock : public asio::execution_context::service {
   /// One alarm. From set() until it leaves, the clock owns the right to wake it: it calls
   /// `wake` once, outside its lock, and never touches the waiter again.
   struct Waiter {
-    static constexpr std::size_t not_set = std::numeric_limits<std::size_t>::max();
-    static constexpr std::size_t in_line = not_set - 1;
     TimePoint deadline{};
     void (*wake)(Waiter& self, Wake why) = nullptr;
-    std::uint64_t order = 0;      // set() numbers the waiters: equal deadlines ring first come
-    std::size_t place = not_set;  // in_line, its index in the heap, or not_set while not set
-    Waiter* before = nullptr;     // its neighbours in the line
+    // Where it waits: nowhere (not_set); in the line, with the order number set() gave it
+    // (in_line marks it); or in the heap at this index, its order number in its heap entry.
+    // One field for both, so that an alarm (which a sleeping task keeps in its frame) is one
+    // word smaller.
+    std::uint64_t place = not_set;
+    Waiter* before = nullptr;  // its neighbours in the line
     Waiter* after = nullptr;
   };
+  static constexpr std::uint64_t not_set = std::numeric_limits<std::uint64_t>::max();
+  static constexpr std::uint64_t in_line = std::uint64_t{1} << 63;
 
   explicit AlarmClock(asio::io_context& loop);
   AlarmClock(const AlarmClock&) = delete;
@@ -86,10 +89,19 @@ class AlarmClock : public asio::execution_context::service {
   std::optional<TimePoint> next_deadline() const;
 
  private:
+  // A waiter's place in the order alarms ring in: deadline first, then first come (set()
+  // numbers the waiters: equal deadlines ring in the order they were set).
   struct Entry {
     TimePoint deadline;
+    std::uint64_t order;
     Waiter* waiter;
   };
+  static bool is_in_line(const Waiter& waiter) noexcept {
+    return waiter.place != not_set && (waiter.place & in_line) != 0;
+  }
+  static Entry line_entry(Waiter& waiter) noexcept {
+    return {waiter.deadline, waiter.place & ~in_line, &waiter};
+  }
 
   void shutdown() override;
   void on_timer(std::uint64_t arming);
@@ -100,16 +112,16 @@ class AlarmClock : public asio::execution_context::service {
   void take(Waiter& waiter) noexcept;
   // The heap (mutex_ held): entries stay in heap order, each waiter knows its place.
   static bool earlier(const Entry& a, const Entry& b) noexcept;
-  void put(std::size_t place, const Entry& entry) noexcept;
-  void sift_up(std::size_t place) noexcept;
-  void sift_down(std::size_t place) noexcept;
-  void take_from_heap(std::size_t place) noexcept;
+  void put(std::uint64_t place, const Entry& entry) noexcept;
+  void sift_up(std::uint64_t place) noexcept;
+  void sift_down(std::uint64_t place) noexcept;
+  void take_from_heap(std::uint64_t place) noexcept;
 
   mutable std::mutex mutex_;
   Waiter* line_head_ = nullptr;  // the line: deadlines never decrease from head to tail
   Waiter* line_tail_ = nullptr;
   std::vector<Entry> heap_;
-  std::uint64_t next_order_ = 0;
+  std::uint64_t next_order_ = 0;  // below in_line for 2^63 sets: never runs into it
   bool shut_down_ = false;
   VirtualClock* virtual_clock_ = nullptr;
   asio::io_context& loop_;
