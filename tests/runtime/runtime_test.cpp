@@ -486,27 +486,28 @@ class Gate {
 };
 
 TEST(Runtime, TasksThatEndInsideTheShutdownSweepAreCountedOnce) {
-  // The shutdown cancels tasks newest first. The newest ends inside its own cancellation and,
-  // on its way out, lets the next one finish there too: both leave the list while the sweep
-  // is walking it; the sweep must go on to the oldest (ASan checks what it touches).
+  // Two tasks wait at gates; the one the shutdown cancels first lets the other through on its
+  // way out, so the other ends normally inside that cancellation: it leaves while the sweep
+  // is still walking the tasks, and the sweep must skip it and go on to the rest (ASan checks
+  // what it touches).
   Runtime runtime;
   Gate first_gate;
   Gate second_gate;
-  runtime.spawn(sleep_for(1h), "oldest");
-  runtime.spawn(second_gate.wait(), "second");
-  runtime.spawn(
-      [](Gate& mine, Gate& second) -> Task<void> {
-        try {
-          co_await mine.wait();
-        } catch (const boost::system::system_error&) {
-          second.open();  // "second" ends normally, here and now
-          throw;
-        }
-      }(first_gate, second_gate),
-      "newest");
+  auto opens_the_other = [](Gate& mine, Gate& other) -> Task<void> {
+    try {
+      co_await mine.wait();
+    } catch (const boost::system::system_error&) {
+      other.open();  // the other task ends normally, here and now
+      throw;
+    }
+  };
+  runtime.spawn(sleep_for(1h), "sleeper");
+  runtime.spawn(opens_the_other(first_gate, second_gate), "first");
+  runtime.spawn(opens_the_other(second_gate, first_gate), "second");
+  runtime.spawn(sleep_for(1h), "another sleeper");
   runtime.shutdown();
-  EXPECT_EQ(runtime.completed_tasks(), 1u);  // second
-  EXPECT_EQ(runtime.cancelled_tasks(), 2u);  // newest, oldest
+  EXPECT_EQ(runtime.completed_tasks(), 1u);  // the one let through
+  EXPECT_EQ(runtime.cancelled_tasks(), 3u);  // the one cancelled first, the sleepers
   EXPECT_EQ(runtime.failed_tasks(), 0u);
 }
 

@@ -278,15 +278,15 @@ template <typename T, typename OnDone>
 void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
   // The task's record keeps its name (for on_done) and its cancellation state; on_done runs
   // in the task's last handler, before the record goes.
-  auto* record = tasks_.add(task_labels_.label(name, trace::enabled()));
+  const auto added = tasks_.add(task_labels_.label(name, trace::enabled()));
+  auto* record = added.record;
   const TaskPlace place = place_task(record->label);
   auto start = [&] {
     auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
-                                      asio::cancellation_state(record->state.slot()),
-                                      TaskEnd<OnDone>{record, std::move(on_done)});
+                                      added.state, TaskEnd<OnDone>{record, std::move(on_done)});
     // Before the launch: a task that never waits may have ended, and its record been reused,
     // by the time launch() returns.
-    if (cancelling_) record->state.emit(asio::cancellation_type::terminal);
+    if (cancelling_) tasks_.cancel(record, asio::cancellation_type::terminal);
     thread.launch();
   };
   if (place.label) {

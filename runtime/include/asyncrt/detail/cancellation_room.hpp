@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <new>
+#include <stdexcept>
 #include <utility>
 
 #include <boost/asio/cancellation_type.hpp>
@@ -20,12 +21,32 @@ namespace asio = boost::asio;
 /// cancellation and passes it on to the operation the task waits on. A task that waits keeps
 /// its state for as long as it waits, so a million sleeping tasks save a million allocations.
 ///
+/// A room is those bytes and nothing else: it does not know whether a state is built in it
+/// (its owner does: a live task's record always holds one), nor of which type. Rooms that
+/// hold states made the same way share a Kind, which notes the type when the first is built
+/// (a Runtime keeps one Kind for the rooms of all its tasks, not a pointer in each).
+///
 /// Threads: the thread that runs the task only (where the signal would be emitted too).
 class CancellationRoom {
+  struct PartFunctions;
+
  public:
-  /// A slot of the room: building a state from it destroys the state built here before.
+  /// The type of state built in the rooms that share it.
+  class Kind {
+   public:
+    Kind() = default;
+    Kind(const Kind&) = delete;
+    Kind& operator=(const Kind&) = delete;
+
+   private:
+    friend class CancellationRoom;
+    const PartFunctions* part_ = nullptr;
+  };
+
+  /// A slot of the room, for building one state in it (the room must hold none).
   struct Slot {
     CancellationRoom* room;
+    Kind* kind;
 
     bool is_connected() const noexcept { return true; }
 
@@ -33,30 +54,26 @@ class CancellationRoom {
     Part& emplace(Args&&... args) {
       static_assert(sizeof(Part) <= sizeof(room_) && alignof(Part) <= alignof(void*),
                     "asio::cancellation_state's part no longer fits: enlarge the room");
-      room->reset();
-      Part* part = new (room->room_) Part(std::forward<Args>(args)...);
-      room->part_ = &part_functions<Part>;
-      return *part;
+      if (kind->part_ && kind->part_ != &part_functions<Part>) {
+        throw std::logic_error("asyncrt: rooms of one Kind hold cancellation states of one type");
+      }
+      kind->part_ = &part_functions<Part>;
+      return *new (room->room_) Part(std::forward<Args>(args)...);
     }
   };
 
   CancellationRoom() = default;
   CancellationRoom(const CancellationRoom&) = delete;
   CancellationRoom& operator=(const CancellationRoom&) = delete;
-  ~CancellationRoom() { reset(); }
 
-  Slot slot() noexcept { return Slot{this}; }
+  Slot slot(Kind& kind) noexcept { return Slot{this, &kind}; }
 
-  /// Cancels the state built here (if any) with `type`.
-  void emit(asio::cancellation_type type) {
-    if (part_) part_->emit(room_, type);
-  }
+  /// Cancels the state built here (there must be one, of `kind`) with `type`.
+  void emit(const Kind& kind, asio::cancellation_type type) { kind.part_->emit(room_, type); }
 
-  /// Destroys the state built here, with the cancellation handler of the operation that waits
-  /// on it (if any).
-  void reset() noexcept {
-    if (part_) std::exchange(part_, nullptr)->destroy(room_);
-  }
+  /// Destroys the state built here (there must be one, of `kind`), with the cancellation
+  /// handler of the operation that waits on it (if any).
+  void destroy(const Kind& kind) noexcept { kind.part_->destroy(room_); }
 
  private:
   struct PartFunctions {
@@ -70,7 +87,6 @@ class CancellationRoom {
 
   // Asio 1.81's part: a cancellation_signal, the type cancelled and two empty filters.
   alignas(void*) std::byte room_[2 * sizeof(void*)];
-  const PartFunctions* part_ = nullptr;
 };
 
 }  // namespace asyncrt::detail

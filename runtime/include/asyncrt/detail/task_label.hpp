@@ -34,6 +34,8 @@ struct TaskLabel {
 /// label (made when the table was full) is reference-counted, like a shared_ptr.
 class TaskLabelRef {
  public:
+  /// No label.
+  TaskLabelRef() noexcept : label_(nullptr) {}
   /// A new counted label.
   TaskLabelRef(std::string name, StallDetector* detector, bool traced)
       : label_(new TaskLabel{std::move(name), detector, traced, true}) {}
@@ -47,6 +49,7 @@ class TaskLabelRef {
   }
   ~TaskLabelRef() { release(); }
 
+  explicit operator bool() const noexcept { return label_ != nullptr; }
   const TaskLabel& operator*() const noexcept { return *label_; }
   friend bool operator==(const TaskLabelRef& a, const TaskLabelRef& b) noexcept {
     return a.label_ == b.label_;

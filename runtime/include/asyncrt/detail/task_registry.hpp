@@ -2,10 +2,11 @@
 // TaskRegistry: a Runtime's live detached tasks, each with its name and cancellation state.
 
 #include <cstddef>
-#include <utility>
+#include <cstdint>
 #include <vector>
 
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/cancellation_state.hpp>
 
 #include <asyncrt/detail/cancellation_room.hpp>
 #include <asyncrt/detail/task_label.hpp>
@@ -14,25 +15,31 @@ namespace asyncrt::detail {
 
 namespace asio = boost::asio;
 
-/// The live detached tasks of a Runtime: one record per task (its name and cancellation
-/// state, linked into an intrusive list), so starting and finishing a task costs no hashing
-/// and no reference counting. Records of finished tasks are kept for the next tasks (up to
-/// `spare_limit`), so a steady stream of spawns allocates no record at all.
+/// The live detached tasks of a Runtime: one record per task, its name and its cancellation
+/// state, so starting and finishing a task costs no hashing and no reference counting.
+/// Records live in blocks of a few hundred, 32 B each with nothing around them (a block is
+/// one allocation, its records link their free ones), since a million sleeping tasks keep a
+/// million records: a record of its own per task would take 64 B from malloc. A block whose
+/// records are all free is given back, unless it is the only one with room.
 ///
 /// Threads: not thread-safe; every call happens on the loop thread.
 class TaskRegistry {
  public:
   struct Record {
-    explicit Record(TaskLabelRef l) noexcept : label(std::move(l)) {}
+    Record() noexcept : next_free(nullptr) {}
+    ~Record() {}  // (the union's members have nothing to destroy)
+    Record(const Record&) = delete;
+    Record& operator=(const Record&) = delete;
 
-    TaskLabelRef label;  // the task's name, kept once per name by the Runtime's TaskLabels
-    // The task's cancellation state is built in `state` (so it takes no memory of its own);
-    // one the task makes anew (this_coro::reset_cancellation_state) is built in `signal`'s
-    // slot. Cancelling the task emits on both.
-    CancellationRoom state;
+    TaskLabelRef label;  // the task's name (kept once per name by TaskLabels); null when free
+    union {
+      // The task's cancellation state is built here, a state it makes anew
+      // (this_coro::reset_cancellation_state) in `signal`'s slot; cancelling the task emits on
+      // both.
+      CancellationRoom state;
+      Record* next_free;  // a free record: the next free one in its block
+    };
     asio::cancellation_signal signal;
-    Record* prev = nullptr;  // its neighbours in the list of live tasks
-    Record* next = nullptr;
   };
 
   TaskRegistry() = default;
@@ -40,24 +47,38 @@ class TaskRegistry {
   TaskRegistry& operator=(const TaskRegistry&) = delete;
   ~TaskRegistry();
 
-  /// A new task with `label`: its record, whose state and signal the task is bound to.
-  Record* add(TaskLabelRef label);
+  /// A new task with `label` (not null): its record, and the cancellation state built in it.
+  struct Added {
+    Record* record;
+    asio::cancellation_state state;
+  };
+  Added add(TaskLabelRef label);
+  /// Cancels the task of `record` with `type` (the task has one: added and not removed).
+  void cancel(Record* record, asio::cancellation_type type);
   /// The task has finished: its record goes (later, if cancel_all() is emitting right now).
   void remove(Record* record) noexcept;
   /// Emits a terminal cancellation to every task. A task may finish, and be removed, while
   /// another's signal emits; its record stays valid until the sweep is over.
   void cancel_all();
+  /// How many blocks of records it keeps.
+  std::size_t blocks() const noexcept { return blocks_.size(); }
+  /// How many records one block holds.
+  static std::size_t records_per_block() noexcept;
 
  private:
-  static constexpr std::size_t spare_limit = 1024;
-  void recycle(Record* record) noexcept;
-  // A record removed while cancel_all() emits is marked by pointing at itself (a flag would
-  // make every live task's record 16 B larger).
-  static void mark_finished(Record* record) noexcept { record->prev = record; }
-  static bool finished(const Record* record) noexcept { return record->prev == record; }
+  struct Block;
+  static Block* block_of(Record* record) noexcept;
+  Block* new_block();
+  void free_record(Record* record) noexcept;
+  void link_with_room(Block* block) noexcept;
+  void unlink_with_room(Block* block) noexcept;
+  void release(Block* block) noexcept;
+  static void delete_block(Block* block) noexcept;
 
-  Record* head_ = nullptr;
-  std::vector<Record*> spare_;  // finished records, ready for reuse
+  CancellationRoom::Kind state_kind_;  // what every record's room holds
+  std::vector<Block*> blocks_;         // every block, for the sweep
+  Block* with_room_ = nullptr;         // the blocks that have a free record
+  std::size_t live_ = 0;               // records that hold a task
   bool sweeping_ = false;
   std::vector<Record*> finished_during_sweep_;
 };
