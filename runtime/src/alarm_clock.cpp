@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <boost/asio/post.hpp>
+
 #include <asyncrt/detail/virtual_clock.hpp>
 
 namespace asyncrt::detail {
@@ -52,7 +54,7 @@ bool AlarmClock::forget(Waiter& waiter) {
   take(waiter);
   if (!earliest() && armed_for_ != TimePoint::max()) {
     // Nothing left to wait for: a plain io_context's run() may return now, not at the deadline.
-    timer_->cancel();
+    if (timer_) timer_->cancel();  // (a ring posted instead of armed finds itself stale)
     armed_for_ = TimePoint::max();
     ++arming_;
   }
@@ -114,9 +116,18 @@ void AlarmClock::arm() {
   const Waiter* first = earliest();
   if (!first || first->deadline >= armed_for_) return;  // the pending wait ends in time for it
   armed_for_ = first->deadline;
+  const std::uint64_t arming = ++arming_;  // a pending wait is stale from now on
+  if (armed_for_ <= now()) {
+    // Due already (it came due while the clock rang the ones before it, as happens when many
+    // tasks sleep for the same time): ring again after the handlers queued now, without the
+    // timer. Arming it for a time past costs two system calls (the reactor sets its timerfd
+    // when the timer expires, and again when it is re-armed) and a trip through epoll.
+    asio::post(loop_, [this, arming] { on_timer(arming); });
+    return;
+  }
   if (!timer_) timer_.emplace(loop_);
-  timer_->expires_at(armed_for_);  // ends the pending wait, if any (stale from now on)
-  timer_->async_wait([this, arming = ++arming_](boost::system::error_code) { on_timer(arming); });
+  timer_->expires_at(armed_for_);  // ends the pending wait, if any
+  timer_->async_wait([this, arming](boost::system::error_code) { on_timer(arming); });
 }
 
 AlarmClock::Waiter* AlarmClock::earliest() const noexcept {

@@ -10,12 +10,14 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/detail/reactor.hpp>  // to see whether the loop started its reactor
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
@@ -204,6 +206,46 @@ TEST(AlarmClock, AlarmsSetWhileRingingRingInTheirTurn) {
   clock.ring_due();
   EXPECT_EQ(rang.size(), 4u);
   EXPECT_FALSE(clock.next_deadline());
+}
+
+TEST(AlarmClock, AnAlarmDueWhenSetRingsAfterTheQueuedHandlersWithoutTheTimer) {
+  asio::io_context io;
+  AlarmClock& clock = AlarmClock::of(io);
+  // A waiter that writes its name down when it rings.
+  struct Named : AlarmClock::Waiter {
+    const char* name = "";
+    std::vector<std::string>* log = nullptr;
+    static void wake_up(AlarmClock::Waiter& waiter, Wake why) {
+      auto& self = static_cast<Named&>(waiter);
+      EXPECT_EQ(why, Wake::rung);
+      self.log->push_back(self.name);
+    }
+  };
+  std::vector<std::string> log;
+  Named past, now, later;
+  for (auto [waiter, name] : {std::pair{&past, "past"}, {&now, "now"}, {&later, "later"}}) {
+    waiter->name = name;
+    waiter->log = &log;
+    waiter->wake = &Named::wake_up;
+  }
+  past.deadline = TimePoint{};
+  now.deadline = clock.now();
+  asio::post(io, [&] { log.push_back("queued before"); });
+  clock.set(past);
+  clock.set(now);
+  asio::post(io, [&] { log.push_back("queued after"); });
+  io.run();
+  EXPECT_EQ(log, (std::vector<std::string>{"queued before", "past", "now", "queued after"}));
+  // Rung through the loop's queue: the loop never started its reactor (no timer, no epoll).
+  EXPECT_FALSE(asio::has_service<asio::detail::reactor>(io));
+
+  // An alarm in the future does arm the timer, and so starts the reactor.
+  later.deadline = clock.now() + 1ms;
+  clock.set(later);
+  io.restart();
+  io.run();
+  EXPECT_EQ(log.back(), "later");
+  EXPECT_TRUE(asio::has_service<asio::detail::reactor>(io));
 }
 
 TEST(Alarm, ALargeHandlerWaitsOnTheHeapAndRunsOnTheIoContext) {

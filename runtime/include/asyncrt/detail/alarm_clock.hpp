@@ -28,6 +28,9 @@ class VirtualClock;
 /// lives in the frame of the coroutine that waits (see detail::Alarm) and links itself into
 /// the line, so an alarm allocates nothing of its own (in the heap it takes a 24 B entry), and
 /// a million sleeping tasks share one timer (the cook's kitchen timer, not a timer per bowl).
+/// When the earliest alarm is due already as the clock would arm the timer for it (set for a
+/// time past, or come due while the clock rang the ones before it), the clock posts its next
+/// ring to the loop instead: it rings after the handlers queued by then, with no system call.
 ///
 /// Threads: set, cancel and ring on any thread that runs the io_context (a mutex guards the
 /// line and the heap); a waiter is woken outside the lock, on the thread that rang or
