@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""bench/run end to end: a smoke run of every benchmark program prints the whole table, and bad
+command lines get one line on stderr and exit status 2 (a missing build, 1).
+
+  bench_run_test.py BENCH_RUN BUILD_DIR
+"""
+import subprocess
+import sys
+
+ROWS = [
+    "create and await a trivial child task",
+    "spawn a detached trivial task (one thread), stall detector off",
+    "the same, stall detector on (the default)",
+    "spawn from another thread, until it has run, per task",
+    "offload round trip: loop → CPU pool → loop",
+    "the same, threads sleep at once (RuntimeOptions::spin = 0)",
+    "bounded channel (64), 1 producer + 1 consumer, per message",
+    "the same, capacity 1: every send and receive waits",
+    "when_all over 10 children that return at once, per child",
+    "the same, each child waits once",
+    "start a runtime (2 CPU threads), run a trivial task, shut down",
+    "spawn 1000 tasks that wait on a timer due at once, per task",
+    "one trip through the loop, stall detector off",
+    "one trip through the loop, stall detector on",
+    "10k tasks sleeping 1 s: memory per task",
+    "10k tasks sleeping 1 s: wall time",
+    "the six primes, 2 workers, speedup over serial: whole numbers",
+    "the six primes, 2 workers, speedup over serial: chunks",
+]
+
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def run(*args):
+    return subprocess.run([bench_run, *args], capture_output=True, text=True, check=False)
+
+
+bench_run, build_dir = sys.argv[1], sys.argv[2]
+
+smoke = run("--smoke", "--build-dir", build_dir)
+check(smoke.returncode == 0, f"--smoke exited with {smoke.returncode}: {smoke.stderr.strip()}")
+lines = smoke.stdout.splitlines()
+check(lines and "a smoke run" in lines[0], f"first line: {lines[:1]}")
+for row in ROWS:
+    check(any(line.startswith(row) for line in lines), f"no row '{row}'")
+for workers in (1, 2):
+    check(any(line.split()[:1] == [str(workers)] and line.count("%") == 3 for line in lines),
+          f"no scaling row for {workers} worker(s) with three columns")
+check(any(line.startswith("break-even: ") for line in lines), "no break-even line")
+
+for args, status, names in [
+    (["--repetitions", "0"], 2, "--repetitions must be at least 1"),
+    (["--quick", "--smoke"], 2, "--smoke: not allowed with argument --quick"),
+    (["--bogus"], 2, "unrecognized arguments: --bogus"),
+    (["--build-dir", "/nonexistent"], 1, "/nonexistent/bench/runtime_bench is missing"),
+]:
+    bad = run(*args)
+    check(bad.returncode == status, f"{args}: exit status {bad.returncode}, not {status}")
+    check(bad.stdout == "", f"{args}: printed on stdout: {bad.stdout!r}")
+    err = bad.stderr.splitlines()
+    check(len(err) == 1 and err[0].startswith("bench/run: ") and names in err[0],
+          f"{args}: stderr {bad.stderr!r}")
+
+for failure in failures:
+    print(f"FAILED: {failure}")
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
