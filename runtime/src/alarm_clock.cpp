@@ -121,7 +121,10 @@ void AlarmClock::arm() {
     // Due already (it came due while the clock rang the ones before it, as happens when many
     // tasks sleep for the same time): ring again after the handlers queued now, without the
     // timer. Arming it for a time past costs two system calls (the reactor sets its timerfd
-    // when the timer expires, and again when it is re-armed) and a trip through epoll.
+    // when the timer expires, and again when it is re-armed) and a trip through epoll. A wait
+    // still pending for a later alarm is ended (stale), or it would hold a plain io_context's
+    // run() open after that alarm is forgotten; ending one sets no timer in the kernel.
+    if (timer_) timer_->cancel();
     asio::post(loop_, [this, arming] { on_timer(arming); });
     return;
   }

@@ -248,6 +248,33 @@ TEST(AlarmClock, AnAlarmDueWhenSetRingsAfterTheQueuedHandlersWithoutTheTimer) {
   EXPECT_TRUE(asio::has_service<asio::detail::reactor>(io));
 }
 
+TEST(AlarmClock, AnAlarmDueWhenSetLeavesNoWaitForALaterOneThatIsForgotten) {
+  asio::io_context io;
+  AlarmClock& clock = AlarmClock::of(io);
+  int rung = 0;
+  struct Counted : AlarmClock::Waiter {
+    int* rung = nullptr;
+    static void wake_up(AlarmClock::Waiter& waiter, Wake why) {
+      EXPECT_EQ(why, Wake::rung);
+      ++*static_cast<Counted&>(waiter).rung;
+    }
+  };
+  Counted later, past;
+  for (Counted* waiter : {&later, &past}) {
+    waiter->rung = &rung;
+    waiter->wake = &Counted::wake_up;
+  }
+  later.deadline = clock.now() + 60s;  // arms the timer
+  clock.set(later);
+  past.deadline = TimePoint{};  // due: rings through the queue
+  clock.set(past);
+  EXPECT_TRUE(clock.forget(later));
+  // Nothing is left to wait for once `past` has rung: run() returns, not in 60 s.
+  io.run_for(5s);
+  EXPECT_TRUE(io.stopped());
+  EXPECT_EQ(rung, 1);
+}
+
 TEST(Alarm, ALargeHandlerWaitsOnTheHeapAndRunsOnTheIoContext) {
   asio::io_context io;
   std::array<char, 64> large{};  // no room for it inside the alarm
