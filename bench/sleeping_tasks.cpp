@@ -41,7 +41,7 @@ long status_kb(std::string_view field) {
   return -1;
 }
 
-// Each returns when the last task was asleep.
+// Each runs the N tasks to their end and returns the time the last of them fell asleep.
 Clock::time_point run_raw(std::size_t tasks) {
   asio::io_context loop(1);
   std::size_t started = 0;
