@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <fmt/core.h>
 
 #include <asyncrt/asyncrt.hpp>

@@ -7,10 +7,14 @@
 #include <vector>
 
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/system/system_error.hpp>
 #include <fmt/core.h>
 
+#include <asyncrt/detail/watched_executor.hpp>
 #include <asyncrt/trace.hpp>
+
+#include "task_thread.hpp"
 
 namespace asyncrt {
 namespace {
@@ -101,6 +105,72 @@ void Runtime::run_loop() {
   current_runtime = nullptr;
 }
 
+// Where a task runs: its executor, and the label that executor carries (null when nothing
+// watches tasks).
+struct Runtime::TaskPlace {
+  asio::any_io_executor executor;
+  const detail::TaskLabel* label;
+};
+
+// ----- Tasks ---------------------------------------------------------------------------------
+// A task starts on the loop thread (start() posts it there from any other thread) with a record
+// in tasks_: its name and the signal that cancels it. It runs on the loop's executor, or, when
+// stalls are watched or a trace is recorded, on a WatchedExecutor that charges each of its
+// handlers to its name. When it ends, its record goes and live_tasks_ counts down.
+
+void Runtime::spawn(Task<void> task, std::string name) {
+  start(std::move(task), std::move(name), true);
+}
+
+void Runtime::start(Task<void> task, std::string name, bool detached) {
+  if (loop_stopped_) {
+    throw std::logic_error("asyncrt: cannot start task '" + name +
+                           "': the Runtime has been shut down");
+  }
+  live_tasks_.fetch_add(1, std::memory_order_relaxed);
+  if (in_loop_thread()) {
+    launch(std::move(task), std::move(name), detached);
+    return;
+  }
+  asio::post(loop_, [this, task = std::move(task), name = std::move(name), detached]() mutable {
+    launch(std::move(task), std::move(name), detached);
+  });
+}
+
+void Runtime::launch(Task<void> task, std::string name, bool detached) {
+  auto* record = tasks_.add(task_labels_.label(name, trace::enabled()));
+  const TaskPlace place = place_task(record->label);
+  auto start = [&] {
+    if (detached) {
+      detail::start_task<&detached_task_ended>(std::move(task), place.executor, record,
+                                               cancelling_);
+    } else {
+      detail::start_task<&awaited_task_ended>(std::move(task), place.executor, record, cancelling_);
+    }
+  };
+  if (place.label) {
+    detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time
+  } else {
+    start();
+  }
+}
+
+void Runtime::detached_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error) {
+  Runtime& self = *try_current();  // a task ends on its Runtime's loop thread
+  if (!error) {
+    self.completed_tasks_.fetch_add(1);
+  } else if (self.cancelling_ && is_operation_aborted(error)) {
+    self.cancelled_tasks_.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
+  } else {
+    self.report_failure((*record->label).name, std::move(error));
+  }
+  self.finish_task(record);
+}
+
+void Runtime::awaited_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr) {
+  try_current()->finish_task(record);  // block_on's task hands its outcome over itself
+}
+
 asio::any_io_executor Runtime::task_executor(std::string_view name) {
   return place_task(name).executor;
 }
@@ -121,20 +191,6 @@ std::string_view Runtime::pool_name(const asio::execution_context& context) cons
   if (&context == &cpu_pool_) return "cpu";
   if (blocking_pool_.is(context)) return "blocking";
   return "pool";
-}
-
-void Runtime::spawn(Task<void> task, std::string name) {
-  // Holds nothing: the Runtime comes as an argument, so a task's bottom frame stays small.
-  start(std::move(task), std::move(name),
-        [](Runtime& self, std::string_view name, std::exception_ptr error) {
-          if (!error) {
-            self.completed_tasks_.fetch_add(1);
-          } else if (self.cancelling_ && is_operation_aborted(error)) {
-            self.cancelled_tasks_.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
-          } else {
-            self.report_failure(name, std::move(error));
-          }
-        });
 }
 
 void Runtime::finish_task(detail::TaskRegistry::Record* record) {

@@ -38,7 +38,7 @@ TaskRegistry::~TaskRegistry() {
   // Tasks abandoned at shutdown still have records; their handlers never run again.
   for (Block* block : blocks_) {
     for (Record& record : block->records) {
-      if (record.label) record.state.destroy(state_kind_);
+      if (record.label) record.signal.~cancellation_signal();
     }
     delete_block(block);
   }
@@ -56,22 +56,20 @@ TaskRegistry::Block* TaskRegistry::new_block() {
   return block;
 }
 
-TaskRegistry::Added TaskRegistry::add(TaskLabelRef label) {
+TaskRegistry::Record* TaskRegistry::add(TaskLabelRef label) {
   Block* block = with_room_ ? with_room_ : new_block();
   Record* record = block->free;
-  // The room held the link to the next free record; the task's state is built there now.
   block->free = record->next_free;
-  new (&record->state) CancellationRoom();
-  asio::cancellation_state state(record->state.slot(state_kind_));
+  new (&record->signal) asio::cancellation_signal();
   if (!block->free) unlink_with_room(block);
   ++block->live;
   ++live_;
   record->label = std::move(label);
-  return {record, state};
+  return record;
 }
 
 void TaskRegistry::cancel(Record* record, asio::cancellation_type type) {
-  record->state.emit(state_kind_, type);
+  record->signal.emit(type);
 }
 
 void TaskRegistry::remove(Record* record) noexcept {
@@ -84,8 +82,7 @@ void TaskRegistry::remove(Record* record) noexcept {
 }
 
 void TaskRegistry::free_record(Record* record) noexcept {
-  record->state.destroy(state_kind_);
-  record->signal.slot().clear();  // a state the task made anew
+  record->signal.~cancellation_signal();  // and the task's cancellation state with it
   Block* block = block_of(record);
   record->next_free = block->free;
   if (!block->free) link_with_room(block);
@@ -134,8 +131,8 @@ void TaskRegistry::cancel_all() {
   finished_during_sweep_.reserve(live.size());
   sweeping_ = true;
   for (Record* record : live) {
-    // Either emit may end the task (and its record lose its label: it stays until the end).
-    if (record->label) record->state.emit(state_kind_, asio::cancellation_type::terminal);
+    // The emit may end this task, or others (a record whose task has ended loses its label,
+    // and stays until the end of the sweep).
     if (record->label) record->signal.emit(asio::cancellation_type::terminal);
   }
   sweeping_ = false;

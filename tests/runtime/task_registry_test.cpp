@@ -23,10 +23,18 @@ TEST(TaskRegistry, RecordsFillBlocksAndAnEmptyBlockGoesBackUnlessItIsTheLastWith
   const std::size_t per_block = TaskRegistry::records_per_block();
   ASSERT_GE(per_block, 100u);
 
-  // Two blocks and a half: every record its own, each with its label and a state of its own.
+  // Two blocks and a half: every record its own, each with its label and a state of its own
+  // built in its signal's slot (as the Runtime starts a task).
   const std::size_t count = 2 * per_block + per_block / 2;
-  std::vector<TaskRegistry::Added> added;
-  for (std::size_t i = 0; i < count; ++i) added.push_back(registry.add(label));
+  struct Added {
+    TaskRegistry::Record* record;
+    asio::cancellation_state state;
+  };
+  std::vector<Added> added;
+  for (std::size_t i = 0; i < count; ++i) {
+    auto* record = registry.add(label);
+    added.push_back({record, asio::cancellation_state(record->signal.slot())});
+  }
   EXPECT_EQ(registry.blocks(), 3u);
   std::set<TaskRegistry::Record*> distinct;
   for (const auto& task : added) {
@@ -56,20 +64,24 @@ TEST(TaskRegistry, RecordsFillBlocksAndAnEmptyBlockGoesBackUnlessItIsTheLastWith
   EXPECT_EQ(registry.blocks(), 1u);
 
   // The block kept serves the next tasks: a task spawned and ending in a loop allocates none.
-  for (int i = 0; i < 1000; ++i) registry.remove(registry.add(label).record);
+  for (int i = 0; i < 1000; ++i) registry.remove(registry.add(label));
   EXPECT_EQ(registry.blocks(), 1u);
 }
 
 TEST(TaskRegistry, AStateATaskMakesAnewIsCancelledTooAndGoesWithItsRecord) {
   TaskLabels labels(nullptr);
   TaskRegistry registry;
-  auto [record, state] = registry.add(labels.label("bowl", false));
+  auto* record = registry.add(labels.label("bowl", false));
+  asio::cancellation_state state(record->signal.slot());
   // What this_coro::reset_cancellation_state does: a new state, built in the record's signal.
   asio::cancellation_state anew(record->signal.slot());
   registry.cancel_all();
   EXPECT_EQ(anew.cancelled(), asio::cancellation_type::terminal);
-  registry.remove(record);
-  EXPECT_FALSE(record->signal.slot().has_handler());  // the record is ready for the next task
+  registry.remove(record);  // the state goes with it (LeakSanitizer checks)
+  auto* next = registry.add(labels.label("bowl", false));
+  EXPECT_EQ(next, record);  // the same record, ready for the next task
+  EXPECT_FALSE(next->signal.slot().has_handler());
+  registry.remove(next);
 }
 
 TEST(TaskRegistry, TasksThatEndWhileTheSweepCancelsAnotherLeaveTheirBlockAfterTheSweep) {
@@ -83,21 +95,22 @@ TEST(TaskRegistry, TasksThatEndWhileTheSweepCancelsAnotherLeaveTheirBlockAfterTh
   // records, and B, must stay until the sweep is over (ASan checks what the sweep touches).
   std::vector<TaskRegistry::Record*> a;
   std::vector<TaskRegistry::Record*> b;
-  for (std::size_t i = 0; i < per_block; ++i) a.push_back(registry.add(label).record);
-  for (std::size_t i = 0; i < per_block; ++i) b.push_back(registry.add(label).record);
-  auto c = registry.add(label);
+  for (std::size_t i = 0; i < per_block; ++i) a.push_back(registry.add(label));
+  for (std::size_t i = 0; i < per_block; ++i) b.push_back(registry.add(label));
+  auto* c = registry.add(label);
+  asio::cancellation_state c_state(c->signal.slot());
   for (auto* record : a) registry.remove(record);
   ASSERT_EQ(registry.blocks(), 2u);
   int calls = 0;
-  c.state.slot().assign([&](asio::cancellation_type) {
+  c_state.slot().assign([&](asio::cancellation_type) {
     ++calls;
     for (auto* record : b) registry.remove(record);
   });
   registry.cancel_all();
   EXPECT_EQ(calls, 1);
-  EXPECT_EQ(c.state.cancelled(), asio::cancellation_type::terminal);
+  EXPECT_EQ(c_state.cancelled(), asio::cancellation_type::terminal);
   EXPECT_EQ(registry.blocks(), 1u);  // B went, after the sweep
-  registry.remove(c.record);
+  registry.remove(c);
 }
 
 }  // namespace

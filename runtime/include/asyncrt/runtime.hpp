@@ -20,23 +20,18 @@
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/system/system_error.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/detail/alarm_clock.hpp>
 #include <asyncrt/detail/lazy_thread_pool.hpp>
-#include <asyncrt/detail/task_frame.hpp>
 #include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/detail/task_registry.hpp>
-#include <asyncrt/detail/task_thread.hpp>
 #include <asyncrt/detail/virtual_clock.hpp>
-#include <asyncrt/detail/watched_executor.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/trace.hpp>
@@ -174,39 +169,18 @@ class Runtime {
   static Runtime* try_current() noexcept;
 
  private:
-  // on_done(runtime, name, error, value...) runs on the loop thread when the task has ended.
-  template <typename T, typename OnDone>
-  void start(Task<T> task, std::string name, OnDone on_done);
-  // What a task's bottom frame calls when the task has ended: on_done, then the task's record
-  // goes. It runs in the task's last handler, on the loop thread, so it finds the Runtime
-  // there: one pointer when on_done holds nothing (spawn's), since every live task keeps one
-  // in its bottom frame.
-  template <typename OnDone>
-  struct TaskEnd {
-    detail::TaskRegistry::Record* record;
-    [[no_unique_address]] OnDone on_done;
-
-    template <typename... Value>
-    void operator()(std::exception_ptr error, Value&&... value) {
-      Runtime& runtime = *try_current();
-      on_done(runtime, (*record->label).name, std::move(error), std::forward<Value>(value)...);
-      runtime.finish_task(record);
-    }
-  };
-  template <typename T, typename OnDone>
-  void launch(Task<T> task, std::string name, OnDone on_done);  // loop thread only
-  void finish_task(detail::TaskRegistry::Record* record);       // loop thread only
-  void cancel_all_tasks();                                      // loop thread only
+  // The machinery below is explained in src/runtime.cpp; how a task is started (with or
+  // without Asio's internals), in src/task_thread.cpp.
+  void start(Task<void> task, std::string name, bool detached);   // any thread
+  void launch(Task<void> task, std::string name, bool detached);  // the loop thread
+  static void detached_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
+  static void awaited_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
+  void finish_task(detail::TaskRegistry::Record* record);  // the loop thread
+  void cancel_all_tasks();                                 // the loop thread
   void report_failure(std::string_view name, std::exception_ptr error);
-  // A job posted straight to a pool threw (`job` names the pool; on the pool's thread).
-  void pool_job_failed(std::string_view job, std::exception_ptr error);
-  void report_pool_job_failures();  // the loop thread, or shutdown() after every join
-  // Where a task called `name` runs: task_executor(name), and the label that executor carries
-  // (null when nothing watches tasks).
-  struct TaskPlace {
-    asio::any_io_executor executor;
-    const detail::TaskLabel* label;
-  };
+  void pool_job_failed(std::string_view job, std::exception_ptr error);  // a pool's thread
+  void report_pool_job_failures();
+  struct TaskPlace;
   TaskPlace place_task(std::string_view name);
   TaskPlace place_task(detail::TaskLabelRef label);
   void run_loop();
@@ -218,14 +192,10 @@ class Runtime {
   RuntimeOptions options_;
   std::size_t cpu_threads_;
   std::optional<StallDetector> stall_detector_;
-  // The names on task executors, watched by stall_detector_; declared before the loop, whose
-  // handlers read them.
-  detail::TaskLabels task_labels_;
-
-  // Outlives the loop and the pools, whose handlers and alarm clock read it.
-  std::unique_ptr<detail::VirtualClock> virtual_clock_;
-  // Declared before the pools: pool work holds handlers that keep the loop alive, so the pools
-  // must be destroyed first.
+  detail::TaskLabels task_labels_;  // read by the loop's handlers: declared before the loop
+  std::unique_ptr<detail::VirtualClock> virtual_clock_;  // outlives the loop and the pools
+  // The loop is declared before the pools: pool work holds handlers that keep the loop alive,
+  // so the pools must be destroyed first.
   asio::io_context loop_{1};
   asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
   detail::AlarmClock& alarm_clock_;  // a service of loop_
@@ -234,8 +204,8 @@ class Runtime {
   std::thread loop_thread_;
   std::thread::id loop_thread_id_;  // set once, before any handler can ask for it
 
-  // Live tasks, touched only on the loop thread; the count is for shutdown() on another thread
-  // (it takes live_mutex_ only to wait for zero, and a task's end only to say it is zero).
+  // Live tasks, touched on the loop thread only; their count is for shutdown() on another
+  // thread, which waits (under live_mutex_) for it to reach zero.
   detail::TaskRegistry tasks_;
   bool cancelling_ = false;
   std::atomic<std::size_t> live_tasks_{0};
@@ -245,56 +215,30 @@ class Runtime {
   std::atomic<std::size_t> completed_tasks_{0};
   std::atomic<std::size_t> cancelled_tasks_{0};
   std::atomic<std::size_t> failed_tasks_{0};
-  // Failures of jobs posted straight to a pool, queued by pool threads for the loop to report;
-  // those the loop no longer gets to, shutdown() reports.
-  std::mutex pool_job_failures_mutex_;
-  std::vector<std::pair<std::string_view, std::exception_ptr>> pool_job_failures_;
   std::atomic<bool> failures_observed_{false};
+  std::mutex pool_job_failures_mutex_;  // failed pool jobs, queued for the loop to report
+  std::vector<std::pair<std::string_view, std::exception_ptr>> pool_job_failures_;
   std::atomic<bool> shut_down_{false};
   std::atomic<bool> loop_stopped_{false};
   std::atomic<bool> stop_requested_{false};
 };
 
-// ---------------------------------------------------------------------------------------------
-
-template <typename T, typename OnDone>
-void Runtime::start(Task<T> task, std::string name, OnDone on_done) {
-  if (loop_stopped_) {
-    throw std::logic_error("asyncrt: cannot start task '" + name +
-                           "': the Runtime has been shut down");
-  }
-  live_tasks_.fetch_add(1, std::memory_order_relaxed);
-  if (in_loop_thread()) {
-    launch(std::move(task), std::move(name), std::move(on_done));
-    return;
-  }
-  asio::post(loop_, [this, task = std::move(task), name = std::move(name),
-                     on_done = std::move(on_done)]() mutable {
-    launch(std::move(task), std::move(name), std::move(on_done));
-  });
-}
-
-template <typename T, typename OnDone>
-void Runtime::launch(Task<T> task, std::string name, OnDone on_done) {
-  // The task's record keeps its name (for on_done) and its cancellation state; on_done runs
-  // in the task's last handler, before the record goes.
-  const auto added = tasks_.add(task_labels_.label(name, trace::enabled()));
-  auto* record = added.record;
-  const TaskPlace place = place_task(record->label);
-  auto start = [&] {
-    auto thread = detail::task_thread(std::move(task), place.executor, record->signal.slot(),
-                                      added.state, TaskEnd<OnDone>{record, std::move(on_done)});
-    // Before the launch: a task that never waits may have ended, and its record been reused,
-    // by the time launch() returns.
-    if (cancelling_) tasks_.cancel(record, asio::cancellation_type::terminal);
-    thread.launch();
-  };
-  if (place.label) {
-    detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time
-  } else {
-    start();
+namespace detail {
+// block_on's task: runs `task` and hands its outcome to `promise` (it never throws itself).
+template <typename T>
+Task<void> settle(Task<T> task, std::shared_ptr<std::promise<T>> promise) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(task);
+      promise->set_value();
+    } else {
+      promise->set_value(co_await std::move(task));
+    }
+  } catch (...) {
+    promise->set_exception(std::current_exception());
   }
 }
+}  // namespace detail
 
 template <typename T>
 T Runtime::block_on(Task<T> task, std::string name) {
@@ -303,17 +247,19 @@ T Runtime::block_on(Task<T> task, std::string name) {
         "asyncrt: Runtime::block_on called on the event loop thread; it would wait for itself "
         "(co_await the task instead)");
   }
+  // Owned by the task alone (set_value() may still be returning when future.get() does), so a
+  // task that never runs breaks it: cancelled before its first step (request_stop()), or
+  // abandoned by shutdown().
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
-  start(std::move(task), std::move(name),
-        [promise](Runtime&, std::string_view, std::exception_ptr error, auto&&... value) {
-          if (error) {
-            promise->set_exception(std::move(error));
-          } else {
-            promise->set_value(std::move(*value)...);  // value: an engaged optional<T>, or none
-          }
-        });
-  return future.get();
+  start(detail::settle(std::move(task), std::move(promise)), std::move(name), false);
+  try {
+    return future.get();
+  } catch (const std::future_error& e) {
+    if (e.code() != std::future_errc::broken_promise) throw;
+    throw boost::system::system_error(asio::error::operation_aborted,
+                                      "asyncrt: the task was cancelled before it ran");
+  }
 }
 
 }  // namespace asyncrt

@@ -6,40 +6,37 @@
 #include <vector>
 
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/cancellation_state.hpp>
 
-#include <asyncrt/detail/cancellation_room.hpp>
 #include <asyncrt/detail/task_label.hpp>
 
 namespace asyncrt::detail {
 
 namespace asio = boost::asio;
 
-/// The live detached tasks of a Runtime: one record per task, its name and its cancellation
-/// state, so starting and finishing a task costs no hashing and no reference counting.
-/// Records live in blocks of a few hundred, 32 B each with nothing around them (a block is
-/// one allocation, its records link their free ones), since a million sleeping tasks keep a
-/// million records: a record of its own per task would take 64 B from malloc. A block whose
-/// records are all free is given back, unless it is the only one with room.
+/// The live tasks of a Runtime: one record per task, its name and the signal that cancels it,
+/// so starting and finishing a task costs no hashing and no reference counting. Records live
+/// in blocks of a few hundred, 16 B each with nothing around them (a block is one allocation,
+/// its records link their free ones), since a million sleeping tasks keep a million records
+/// (docs/performance.md). A block whose records are all free is given back, unless it is the
+/// only one with room.
 ///
 /// Threads: not thread-safe; every call happens on the loop thread.
 class TaskRegistry {
  public:
   struct Record {
     Record() noexcept : next_free(nullptr) {}
-    ~Record() {}  // (the union's members have nothing to destroy)
+    ~Record() {}  // the registry ends the union's member in use
     Record(const Record&) = delete;
     Record& operator=(const Record&) = delete;
 
     TaskLabelRef label;  // the task's name (kept once per name by TaskLabels); null when free
     union {
-      // The task's cancellation state is built here, a state it makes anew
-      // (this_coro::reset_cancellation_state) in `signal`'s slot; cancelling the task emits on
-      // both.
-      CancellationRoom state;
-      Record* next_free;  // a free record: the next free one in its block
+      // A live task's: its cancellation state is built in the signal's slot (by whoever starts
+      // the task, and anew by this_coro::reset_cancellation_state); an emit cancels the task's
+      // current wait.
+      asio::cancellation_signal signal;
+      Record* next_free;  // a free record's: the next free one in its block
     };
-    asio::cancellation_signal signal;
   };
 
   TaskRegistry() = default;
@@ -47,12 +44,8 @@ class TaskRegistry {
   TaskRegistry& operator=(const TaskRegistry&) = delete;
   ~TaskRegistry();
 
-  /// A new task with `label` (not null): its record, and the cancellation state built in it.
-  struct Added {
-    Record* record;
-    asio::cancellation_state state;
-  };
-  Added add(TaskLabelRef label);
+  /// A record for a new task with `label` (not null).
+  Record* add(TaskLabelRef label);
   /// Cancels the task of `record` with `type` (the task has one: added and not removed).
   void cancel(Record* record, asio::cancellation_type type);
   /// The task has finished: its record goes (later, if cancel_all() is emitting right now).
@@ -75,10 +68,9 @@ class TaskRegistry {
   void release(Block* block) noexcept;
   static void delete_block(Block* block) noexcept;
 
-  CancellationRoom::Kind state_kind_;  // what every record's room holds
-  std::vector<Block*> blocks_;         // every block, for the sweep
-  Block* with_room_ = nullptr;         // the blocks that have a free record
-  std::size_t live_ = 0;               // records that hold a task
+  std::vector<Block*> blocks_;  // every block, for the sweep
+  Block* with_room_ = nullptr;  // the blocks that have a free record
+  std::size_t live_ = 0;        // records that hold a task
   bool sweeping_ = false;
   std::vector<Record*> finished_during_sweep_;
 };
