@@ -61,10 +61,6 @@ void start_task(Task<void> task, const asio::any_io_executor& executor,
   thread.launch();
 }
 
-bool starts_tasks_with_asio_internals() noexcept {
-  return true;
-}
-
 #else
 
 template <TaskEnded ended>
@@ -78,10 +74,6 @@ void start_task(Task<void> task, const asio::any_io_executor& executor,
         ended(record, std::move(error));
       }));
   if (cancel_at_once) record->signal.emit(asio::cancellation_type::terminal);
-}
-
-bool starts_tasks_with_asio_internals() noexcept {
-  return false;
 }
 
 #endif

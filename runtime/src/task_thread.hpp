@@ -30,7 +30,4 @@ template <TaskEnded ended>
 void start_task(Task<void> task, const asio::any_io_executor& executor,
                 TaskRegistry::Record* record, bool cancel_at_once);
 
-/// Whether start_task uses Asio's internals in this build.
-bool starts_tasks_with_asio_internals() noexcept;
-
 }  // namespace asyncrt::detail

@@ -25,35 +25,13 @@ void busy_for(Duration duration) {
   }
 }
 
-namespace detail {
-
-namespace {
-// The alarm clock of the io_context that runs the calling task: the Runtime's loop, or any
-// other io_context.
-AlarmClock& alarm_clock_of(const asio::any_io_executor& executor) {
-  if (Runtime* runtime = Runtime::try_current()) return runtime->alarm_clock();
-  const auto* loop = executor.target<asio::io_context::executor_type>();
-  if (!loop) throw std::logic_error("asyncrt: sleep_for and with_timeout need an io_context");
-  return AlarmClock::of(asio::query(*loop, asio::execution::context));
-}
-}  // namespace
-
-Alarm::Alarm(const asio::any_io_executor& executor, Duration after)
-    : Alarm(alarm_clock_of(executor), after) {}
-
-Alarm::Alarm(AlarmClock& clock, Duration after) : Alarm(clock, clock.deadline_after(after)) {}
-
-Alarm::~Alarm() {
-  // `wake` is set by set(), on this alarm's own thread, before the clock sees the alarm.
-  if (wake && clock_->forget(*this)) wake(*this, AlarmClock::Wake::dropped);
-}
-
-}  // namespace detail
-
 namespace {
 
-// Waits on `alarm`, which counts from when the task starts: the frame a sleeping task keeps for
-// as long as it sleeps, so nothing in it but the alarm.
+// sleep_for is split in four so that the frame a sleeping task keeps for as long as it sleeps
+// holds its alarm and nothing else: docs/performance.md, "A sleeping task's frame", gives the
+// bytes this wins and the one coroutine it would otherwise be.
+
+// Waits on `alarm`, which counts from when the task starts.
 Task<void> sleep_on(detail::Alarm alarm) {
   alarm.start();
   co_await alarm.wait();
