@@ -11,8 +11,9 @@
 
 namespace asyncrt::detail {
 
-/// What runs when a task has ended: on the loop thread, in the task's last handler (never
-/// inside start_task). `error` is what the task threw, or null.
+/// What runs when a task has ended: on the loop thread, in the task's last handler (for a task
+/// that never waits: inside start_task on the fast path, at the loop's next turn through
+/// co_spawn). `error` is what the task threw, or null.
 using TaskEnded = void (*)(TaskRegistry::Record* record, std::exception_ptr error);
 
 /// Starts `task` on `executor` (the loop's, or one that wraps it) from the thread that runs
