@@ -118,10 +118,8 @@ int run(int argc, char** argv) {
     std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
     auto both = [&]() -> Task<void> {
       std::vector<Task<void>> jobs;
-      jobs.push_back(asio::co_spawn(runtime.task_executor("Delivery"), delivery.run_async(),
-                                    asio::use_awaitable));
-      jobs.push_back(asio::co_spawn(runtime.task_executor("RetrieveDish"), retrieve.run_async(),
-                                    asio::use_awaitable));
+      jobs.push_back(named("Delivery", delivery.run_async()));
+      jobs.push_back(named("RetrieveDish", retrieve.run_async()));
       co_await when_all(std::move(jobs));
     };
     try {

@@ -117,8 +117,7 @@ void all_on_the_loop(Runtime& runtime, std::size_t jobs, std::string_view kind, 
   auto all = [&]() -> Task<void> {
     std::vector<Task<void>> tasks;
     for (std::size_t i = 1; i <= jobs; ++i) {
-      tasks.push_back(asio::co_spawn(runtime.task_executor(fmt::format("{}-{}", kind, i)), make(),
-                                     asio::use_awaitable));
+      tasks.push_back(named(fmt::format("{}-{}", kind, i), make()));
     }
     co_await when_all(std::move(tasks));
   };

@@ -53,7 +53,7 @@ void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
   };
   auto main_flow = [&]() -> Task<void> {
     if (await_it) {
-      co_await asio::co_spawn(runtime.task_executor("sub-task"), sub(), asio::use_awaitable);
+      co_await named("sub-task", sub());
     } else {
       runtime.spawn(sub(), "sub-task");  // detached: main goes on at once
     }

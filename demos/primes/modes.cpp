@@ -6,7 +6,6 @@
 #include <optional>
 #include <stdexcept>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <fmt/core.h>
@@ -90,9 +89,7 @@ ModeRun run_loop(const Job& job) {
     for (std::size_t i = 0; i < job.numbers.size(); ++i) {
       // Each check is a task of its own name, so the stall detector can say which one it was.
       const std::string name = fmt::format("{}{} ({})", check_prefix, i + 1, job.numbers[i]);
-      checks.push_back(asio::co_spawn(runtime.task_executor(name),
-                                      check_on_loop(job.numbers[i], job.algorithm),
-                                      asio::use_awaitable));
+      checks.push_back(named(name, check_on_loop(job.numbers[i], job.algorithm)));
     }
     run.prime = runtime.block_on(when_all(std::move(checks)), "primes on the loop");
   }  // joins the loop thread: every stall report is in
@@ -110,10 +107,9 @@ ModeRun run_threads(const Job& job) {
     // check is a task named after its number (so timelines say which is which) that offloads
     // the computation to the CPU pool; the stop_token lets a check in the middle of a huge
     // number give up when cancelled.
-    auto check = [&runtime, algorithm = job.algorithm](std::uint64_t n) -> Task<bool> {
-      auto compute = [algorithm, n](std::stop_token stop) { return is_prime(n, algorithm, stop); };
-      co_return co_await asio::co_spawn(runtime.task_executor(std::to_string(n)),
-                                        offload(std::move(compute)), asio::use_awaitable);
+    auto check = [algorithm = job.algorithm](std::uint64_t n) {
+      return named(std::to_string(n),
+                   offload([=](std::stop_token stop) { return is_prime(n, algorithm, stop); }));
     };
     run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
   }  // joins the pools: timed like the other modes
@@ -166,7 +162,7 @@ ModeRun run_chunks(const Job& job) {
     std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     // Each chunk is a task named after its number (a number's chunks share a letter in the
     // timeline, spread over the pool's lanes) that offloads its search.
-    auto search = [&](std::size_t c) -> Task<bool> {  // (map wants a value; the flags matter)
+    auto search = [&](std::size_t c) {
       const Chunk chunk = chunks[c];
       const std::uint64_t n = job.numbers[chunk.number];
       std::atomic<bool>& found = divisor_found[chunk.number];
@@ -179,15 +175,13 @@ ModeRun run_chunks(const Job& job) {
           found.store(true, std::memory_order_relaxed);  // its siblings stop early
         }
       };
-      co_await asio::co_spawn(runtime.task_executor(std::to_string(n)), offload(std::move(compute)),
-                              asio::use_awaitable);
-      co_return true;
+      return named(std::to_string(n), offload(std::move(compute)));
     };
     std::vector<std::size_t> pieces(chunks.size());
     std::iota(pieces.begin(), pieces.end(), std::size_t{0});
     // Twice as many chunks in flight as workers: a worker that finishes one finds the next
     // already queued instead of sleeping until the loop hands it one.
-    runtime.block_on(map(search, pieces, 2 * job.workers), "primes in chunks");
+    runtime.block_on(for_each(search, pieces, 2 * job.workers), "primes in chunks");
   }  // joins the pools
   for (std::size_t i = 0; i < job.numbers.size(); ++i) {
     run.prime.push_back(settled[i] ? *settled[i] : !divisor_found[i].load());

@@ -71,10 +71,8 @@ Tally run_once(Runtime& runtime, const Settings& s) {
     Event stop;
     const auto start = steady_clock::now();
     std::vector<Task<void>> sides;
-    sides.push_back(asio::co_spawn(runtime.task_executor("producer"), producer(queue, stop, s, t),
-                                   asio::use_awaitable));
-    sides.push_back(asio::co_spawn(runtime.task_executor("consumer"), consumer(queue, s, t),
-                                   asio::use_awaitable));
+    sides.push_back(named("producer", producer(queue, stop, s, t)));
+    sides.push_back(named("consumer", consumer(queue, s, t)));
     auto stopper = [&]() -> Task<void> {
       co_await sleep_for(s.run_for);
       stop.set();

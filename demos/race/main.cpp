@@ -1,15 +1,16 @@
 // asyncrt-race: the lesson's FakeDataStore. Each update reads the value, waits 0.1 s (as if
 // the work took time), and writes back value + 1. Three updates on two workers end at 2, not
 // 3: two updates read the same value, and one write overwrites the other (a lost update).
-// Then three fixes, each ending at 3: a mutex held across the whole update, a strand that runs
-// updates one at a time without a lock, and an async mutex for coroutines on the event loop.
+// Then three fixes, each ending at 3: a mutex held across the whole update, a strand on the
+// Runtime's CPU pool that runs updates one at a time without a lock, and an async mutex for
+// coroutines on the event loop.
 
 #include <atomic>
 #include <mutex>
+#include <numeric>
 #include <vector>
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <fmt/core.h>
 
@@ -64,8 +65,7 @@ void update(FakeDataStore& store, int id, const Settings& s) {
 }
 
 // Runs the updates on a pool of `workers` threads. `make_runner(pool)` gives the function that
-// starts one update on the pool; it lives inside the pool's lifetime (a strand must not
-// outlive its pool).
+// starts one update on the pool.
 template <typename MakeRunner>
 int on_a_thread_pool(const Settings& s, MakeRunner make_runner) {
   FakeDataStore store;
@@ -104,10 +104,31 @@ int with_a_lock(const Settings& s) {
   });
 }
 
+// Runs every update at once, each as a task named update-N on a Runtime built with `options`.
+// `make_updates(runtime, store)` gives the function that makes update N's task.
+template <typename MakeUpdates>
+int on_a_runtime(const Settings& s, RuntimeOptions options, MakeUpdates make_updates) {
+  Runtime runtime(std::move(options));
+  std::stop_callback stop(s.stop, [&] { runtime.request_stop(); });
+  FakeDataStore store;
+  auto update_task = make_updates(runtime, store);
+  std::vector<int> ids(s.updates);
+  std::iota(ids.begin(), ids.end(), 1);
+  auto all = [&]() -> Task<void> {
+    co_await for_each([&](int id) { return named(fmt::format("update-{}", id), update_task(id)); },
+                      ids, ids.size());
+  };
+  runtime.block_on(all(), "race");
+  return store.value.load();
+}
+
+// The Runtime's own strand-backed pool: every update is offloaded at once, through one strand
+// on the CPU pool (`workers` threads). The strand runs them one after another, each on
+// whichever pool thread is free, so none reads a value another is about to overwrite; no lock.
 int with_a_strand(const Settings& s) {
-  return on_a_thread_pool(s, [](asio::thread_pool& pool) {
-    return [strand = asio::make_strand(pool.get_executor())](int, auto job) {
-      asio::post(strand, std::move(job));  // one at a time, on any of the pool's threads
+  return on_a_runtime(s, {.cpu_threads = s.workers}, [&s](Runtime& runtime, FakeDataStore& store) {
+    return [&s, &store, strand = runtime.make_strand()](int id) {
+      return offload(strand, [&s, &store, id] { update(store, id, s); });
     };
   });
 }
@@ -124,22 +145,10 @@ Task<void> update_async(FakeDataStore& store, int id, const Settings& s, Mutex* 
 }
 
 int coroutines(const Settings& s, bool with_mutex) {
-  Runtime runtime;
-  std::stop_callback stop(s.stop, [&] { runtime.request_stop(); });
-  FakeDataStore store;
   Mutex mutex;
-  auto all = [&]() -> Task<void> {
-    std::vector<Task<void>> updates;
-    for (std::size_t i = 1; i <= s.updates; ++i) {
-      updates.push_back(
-          asio::co_spawn(runtime.task_executor(fmt::format("update-{}", i)),
-                         update_async(store, static_cast<int>(i), s, with_mutex ? &mutex : nullptr),
-                         asio::use_awaitable));
-    }
-    co_await when_all(std::move(updates));
-  };
-  runtime.block_on(all(), "race");
-  return store.value.load();
+  return on_a_runtime(s, {}, [&](Runtime&, FakeDataStore& store) {
+    return [&](int id) { return update_async(store, id, s, with_mutex ? &mutex : nullptr); };
+  });
 }
 
 int run(int argc, char** argv) {

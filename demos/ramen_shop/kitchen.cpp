@@ -156,9 +156,8 @@ Clock::duration serve_on_the_loop(std::size_t cooks, bool offload_hands, const S
   auto all_orders = [&]() -> Task<void> {
     std::vector<Task<void>> bowls;
     for (std::size_t b = 1; b <= shop.orders; ++b) {
-      bowls.push_back(asio::co_spawn(runtime.task_executor(fmt::format("bowl-{}", b)),
-                                     cook_bowl_concurrently(shop, stove, burners, offload_hands),
-                                     asio::use_awaitable));
+      bowls.push_back(named(fmt::format("bowl-{}", b),
+                            cook_bowl_concurrently(shop, stove, burners, offload_hands)));
     }
     co_await when_all(std::move(bowls));
   };

@@ -32,8 +32,7 @@ struct Measured {
 };
 
 // `tasks` queries, each holding one of `permits` for the query's time.
-Task<Measured> share(Runtime& runtime, const Settings& s, std::size_t permits,
-                     std::string_view who) {
+Task<Measured> share(const Settings& s, std::size_t permits, std::string_view who) {
   Semaphore pool(permits);
   std::size_t in_use = 0;  // on the loop only
   Measured measured;
@@ -46,8 +45,7 @@ Task<Measured> share(Runtime& runtime, const Settings& s, std::size_t permits,
   };
   std::vector<Task<void>> queries;
   for (std::size_t i = 1; i <= s.tasks; ++i) {
-    queries.push_back(asio::co_spawn(runtime.task_executor(fmt::format("{}-{}", who, i)), query(),
-                                     asio::use_awaitable));
+    queries.push_back(named(fmt::format("{}-{}", who, i), query()));
   }
   co_await when_all(std::move(queries));
   measured.wall_ms = demo::ms_since(start);
@@ -56,7 +54,7 @@ Task<Measured> share(Runtime& runtime, const Settings& s, std::size_t permits,
 
 // Two tasks, two locks. `same_order` false: A takes printer then scanner, B scanner then
 // printer. Returns what happened, one line.
-Task<std::string> two_locks(Runtime& runtime, bool same_order, std::chrono::milliseconds limit) {
+Task<std::string> two_locks(bool same_order, std::chrono::milliseconds limit) {
   Mutex printer, scanner;
   std::string a_holds, b_holds;
   auto job = [&](Mutex& first, std::string_view first_name, Mutex& second,
@@ -70,13 +68,10 @@ Task<std::string> two_locks(Runtime& runtime, bool same_order, std::chrono::mill
   };
   auto both = [&]() -> Task<void> {
     std::vector<Task<void>> jobs;
-    jobs.push_back(asio::co_spawn(runtime.task_executor("task-A"),
-                                  job(printer, "printer", scanner, "scanner", a_holds),
-                                  asio::use_awaitable));
-    jobs.push_back(asio::co_spawn(runtime.task_executor("task-B"),
-                                  same_order ? job(printer, "printer", scanner, "scanner", b_holds)
-                                             : job(scanner, "scanner", printer, "printer", b_holds),
-                                  asio::use_awaitable));
+    jobs.push_back(named("task-A", job(printer, "printer", scanner, "scanner", a_holds)));
+    jobs.push_back(named("task-B", same_order
+                                       ? job(printer, "printer", scanner, "scanner", b_holds)
+                                       : job(scanner, "scanner", printer, "printer", b_holds)));
     co_await when_all(std::move(jobs));
   };
   try {
@@ -117,24 +112,23 @@ int run(int argc, char** argv) {
   };
 
   timelines.section();
-  const auto semaphore = guarded(share(runtime, s, s.connections, "query"), "the semaphore");
+  const auto semaphore = guarded(share(s, s.connections, "query"), "the semaphore");
   fmt::print("semaphore({}): {} tasks, at most {} at once, {:.0f} ms (model: {} rounds of {} ms)\n",
              s.connections, s.tasks, semaphore.most_at_once, semaphore.wall_ms,
              (s.tasks + s.connections - 1) / s.connections, s.query.count());
   timelines.show(fmt::format("a semaphore of {}", s.connections));
 
   timelines.section();
-  const auto mutex = guarded(share(runtime, s, 1, "print"), "the mutex");
+  const auto mutex = guarded(share(s, 1, "print"), "the mutex");
   fmt::print("mutex:        {} tasks, at most {} at once, {:.0f} ms (model: {} rounds of {} ms)\n",
              s.tasks, mutex.most_at_once, mutex.wall_ms, s.tasks, s.query.count());
   timelines.show("a mutex (a semaphore of 1)");
 
   timelines.section();
-  fmt::print("\nopposite lock order: {}\n",
-             guarded(two_locks(runtime, false, limit), "the deadlock"));
+  fmt::print("\nopposite lock order: {}\n", guarded(two_locks(false, limit), "the deadlock"));
   timelines.show("deadlock: two locks taken in opposite order");
   timelines.section();
-  fmt::print("one lock order:      {}\n", guarded(two_locks(runtime, true, limit), "the fix"));
+  fmt::print("one lock order:      {}\n", guarded(two_locks(true, limit), "the fix"));
   timelines.show("the fix: one lock order");
   timelines.finish("Semaphore, mutex and deadlock");
   return 0;

@@ -51,11 +51,12 @@ std::vector<Cell> cells_of(const Timeline& t, const Timeline::Lane& lane, std::s
         ((span.end - t.origin) * n + length - Clock::duration(1)) / length, columns);
     const std::size_t last = std::max(first, past_end == 0 ? 0 : past_end - 1);
     for (std::size_t c = first; c <= last; ++c) {
-      // The span covering most of the cell wins.
+      // The span covering most of the cell wins; on a tie the later one (spans come in start
+      // order), so a span nested in another (a sleep inside an offloaded job) shows.
       const auto covered =
           std::max(std::min(span.end, column_start(c + 1)) - std::max(span.start, column_start(c)),
                    Clock::duration(1));
-      if (cells[c].symbol == 0 || covered > cells[c].covered) {
+      if (cells[c].symbol == 0 || covered >= cells[c].covered) {
         cells[c] = {symbol_for(t, i), t.task_of[i], covered};
       }
     }

@@ -2,14 +2,19 @@
 #include <asyncrt/offload.hpp>
 
 #include <atomic>
+#include <numeric>
+#include <set>
 #include <stdexcept>
 #include <stop_token>
 #include <thread>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <asyncrt/event.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/time.hpp>
 #include <asyncrt/when_all.hpp>
@@ -87,6 +92,40 @@ TEST(Offload, StrandSerialisesWorkWithoutALock) {
   runtime.block_on(all());
   EXPECT_EQ(counter, 2000);
   EXPECT_EQ(overlaps, 0);
+}
+
+TEST(Offload, AStrandRunsItsFunctionsInOrderOnThePoolsThreadsAndEachWaiterResumesOnTheLoop) {
+  Runtime runtime({.cpu_threads = 2});
+  auto strand = runtime.make_strand();
+  constexpr int jobs = 200;
+  std::vector<int> order;            // touched through the strand only
+  std::set<std::thread::id> ran_on;  // likewise
+  int completed_on_loop = 0;         // touched on the loop only
+  Event all_done;
+  auto task = [&]() -> Task<void> {
+    auto loop = co_await asio::this_coro::executor;
+    for (int i = 0; i < jobs; ++i) {  // all started before any has run
+      offload(
+          strand,
+          [&, i] {
+            order.push_back(i);
+            ran_on.insert(std::this_thread::get_id());
+          },
+          asio::bind_executor(loop, [&](std::exception_ptr error) {
+            EXPECT_FALSE(error);
+            completed_on_loop += runtime.in_loop_thread() ? 1 : 0;
+            if (completed_on_loop == jobs) all_done.set();
+          }));
+    }
+    co_await all_done.wait();
+  };
+  runtime.block_on(task());
+  std::vector<int> expected(jobs);
+  std::iota(expected.begin(), expected.end(), 0);
+  EXPECT_EQ(order, expected);
+  EXPECT_EQ(completed_on_loop, jobs);
+  EXPECT_FALSE(ran_on.contains(runtime.loop_thread_id()));
+  EXPECT_FALSE(ran_on.empty());
 }
 
 TEST(Offload, BlockingPoolIsSeparateFromTheCpuPool) {

@@ -6,9 +6,11 @@
 #include <asyncrt/event.hpp>
 #include <asyncrt/map.hpp>
 #include <asyncrt/mutex.hpp>
+#include <asyncrt/named.hpp>
 #include <asyncrt/offload.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/semaphore.hpp>
+#include <asyncrt/signals.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/time.hpp>

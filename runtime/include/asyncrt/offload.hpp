@@ -239,6 +239,10 @@ struct OffloadInitiation {
 /// Runs `fn` on `where` (the CPU pool's executor, a strand on it, the blocking pool's executor
 /// or any other executor) and completes with its result or exception.
 ///
+/// Through a strand (`Runtime::make_strand()`: a strand on the CPU pool), the functions
+/// offloaded run in the order they were offloaded and one at a time, never two at once, each on
+/// whichever pool thread is free: data that only they touch needs no lock.
+///
 /// Threads: `fn` runs on a thread of `where`; the completion is delivered through the
 /// handler's associated executor, so `co_await offload(...)` resumes the task on the loop it
 /// came from. `fn` may take a `std::stop_token`.

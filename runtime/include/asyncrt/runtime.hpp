@@ -126,11 +126,13 @@ class Runtime {
   bool stop_requested() const noexcept { return stop_requested_.load(); }
 
   /// The loop's executor for a task called `name`: code run through it is watched by the
-  /// stall detector under that name. co_spawn on it to give a child task its own name.
+  /// stall detector under that name. named() (named.hpp) runs a child task on it.
   asio::any_io_executor task_executor(std::string_view name);
   /// The event loop itself (for I/O objects that want an io_context&, e.g. Boost.Process pipes).
   asio::io_context& loop() noexcept { return loop_; }
   CpuExecutor cpu_executor() noexcept { return cpu_pool_.get_executor(); }
+  /// A strand on the CPU pool: `offload(strand, fn)` runs the functions given to it in order,
+  /// one at a time, on the pool's threads (see offload).
   CpuStrand make_strand() { return asio::make_strand(cpu_pool_.get_executor()); }
   /// The pool for blocking calls; its threads start the first time this is called.
   BlockingExecutor blocking_executor() { return blocking_pool_.get_executor(); }
