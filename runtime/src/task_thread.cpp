@@ -10,7 +10,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/version.hpp>
 
-#include <asyncrt/runtime.hpp>
+#include "runtime_parts.hpp"
 
 // Verified on the Asio of Boost 1.81 (Asio 1.26.0) to 1.89 (1.36.0) and its development branch
 // of 2025-12 (1.38.0): awaitable_thread's constructor and launch() are the same in all of them.
@@ -79,9 +79,11 @@ void start_task(Task<void> task, const asio::any_io_executor& executor,
 #endif
 
 // The Runtime's two (private: an explicit instantiation may name them).
-template void start_task<&Runtime::detached_task_ended>(Task<void>, const asio::any_io_executor&,
-                                                        TaskRegistry::Record*, bool);
-template void start_task<&Runtime::awaited_task_ended>(Task<void>, const asio::any_io_executor&,
-                                                       TaskRegistry::Record*, bool);
+template void start_task<&Runtime::Parts::detached_task_ended>(Task<void>,
+                                                               const asio::any_io_executor&,
+                                                               TaskRegistry::Record*, bool);
+template void start_task<&Runtime::Parts::awaited_task_ended>(Task<void>,
+                                                              const asio::any_io_executor&,
+                                                              TaskRegistry::Record*, bool);
 
 }  // namespace asyncrt::detail

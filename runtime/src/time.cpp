@@ -4,6 +4,7 @@
 
 #include <fmt/core.h>
 
+#include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/trace.hpp>
 

@@ -24,6 +24,7 @@
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
+#include <asyncrt/detail/task_label.hpp>
 #include <asyncrt/offload.hpp>
 #include <asyncrt/time.hpp>
 

@@ -29,6 +29,7 @@
 #include <boost/system/system_error.hpp>
 
 #include <asyncrt/detail/outcome_signature.hpp>
+#include <asyncrt/detail/virtual_clock.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/trace.hpp>

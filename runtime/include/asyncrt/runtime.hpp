@@ -1,42 +1,31 @@
 #pragma once
 // Runtime: the event loop (one thread), the CPU pool and the blocking pool.
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
-#include <cstdint>
 #include <exception>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
-#include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <utility>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/error.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/system/system_error.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
-#include <asyncrt/detail/alarm_clock.hpp>
-#include <asyncrt/detail/lazy_thread_pool.hpp>
-#include <asyncrt/detail/task_label.hpp>
-#include <asyncrt/detail/task_registry.hpp>
-#include <asyncrt/detail/virtual_clock.hpp>
+#include <asyncrt/detail/settle.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
-#include <asyncrt/trace.hpp>
 
 namespace asyncrt {
+
+namespace detail {
+class AlarmClock;
+class VirtualClock;
+}  // namespace detail
 
 /// The executor of the CPU pool, and a strand on it (work through one strand never overlaps).
 using CpuExecutor = CpuPool::executor_type;
@@ -123,47 +112,45 @@ class Runtime {
   /// `co_await` wakes with `operation_aborted`; offloaded work sees its stop_token). The loop
   /// keeps running, so block_on() returns, with the task's exception. shutdown() still joins.
   void request_stop();
-  bool stop_requested() const noexcept { return stop_requested_.load(); }
+  bool stop_requested() const noexcept;
 
   /// The loop's executor for a task called `name`: code run through it is watched by the
   /// stall detector under that name. named() (named.hpp) runs a child task on it.
   asio::any_io_executor task_executor(std::string_view name);
   /// The event loop itself (for I/O objects that want an io_context&, e.g. Boost.Process pipes).
-  asio::io_context& loop() noexcept { return loop_; }
-  CpuExecutor cpu_executor() noexcept { return cpu_pool_.get_executor(); }
+  asio::io_context& loop() noexcept;
+  CpuExecutor cpu_executor() noexcept;
   /// A strand on the CPU pool: `offload(strand, fn)` runs the functions given to it in order,
   /// one at a time, on the pool's threads (see offload).
-  CpuStrand make_strand() { return asio::make_strand(cpu_pool_.get_executor()); }
+  CpuStrand make_strand() { return asio::make_strand(cpu_executor()); }
   /// The pool for blocking calls; its threads start the first time this is called.
-  BlockingExecutor blocking_executor() { return blocking_pool_.get_executor(); }
+  BlockingExecutor blocking_executor();
 
   /// "cpu" or "blocking" for this Runtime's pools, "pool" for any other context (names the
   /// pool threads in traces).
   std::string_view pool_name(const asio::execution_context& context) const noexcept;
 
-  std::size_t cpu_threads() const noexcept { return cpu_threads_; }
+  std::size_t cpu_threads() const noexcept;
   /// The time on this Runtime's clock: the steady clock, or the virtual clock (virtual_time).
-  std::chrono::steady_clock::time_point now() const noexcept {
-    return virtual_clock_ ? virtual_clock_->now() : std::chrono::steady_clock::now();
-  }
+  std::chrono::steady_clock::time_point now() const noexcept;
   /// The virtual clock, or nullptr when the Runtime uses real time.
-  detail::VirtualClock* virtual_clock() noexcept { return virtual_clock_.get(); }
+  detail::VirtualClock* virtual_clock() noexcept;
   /// Where sleep_for and with_timeout set their alarms (on this Runtime's clock).
-  detail::AlarmClock& alarm_clock() noexcept { return alarm_clock_; }
-  std::thread::id loop_thread_id() const noexcept { return loop_thread_id_; }
+  detail::AlarmClock& alarm_clock() noexcept;
+  std::thread::id loop_thread_id() const noexcept;
   bool in_loop_thread() const noexcept { return std::this_thread::get_id() == loop_thread_id(); }
 
   /// Detached tasks that finished normally so far.
-  std::size_t completed_tasks() const noexcept { return completed_tasks_.load(); }
+  std::size_t completed_tasks() const noexcept;
   /// Detached tasks that ended because shutdown() or request_stop() cancelled them (not counted
   /// as failures).
-  std::size_t cancelled_tasks() const noexcept { return cancelled_tasks_.load(); }
+  std::size_t cancelled_tasks() const noexcept;
   /// Detached tasks that failed so far. Reading it marks the failures as handled.
   std::size_t failed_tasks() noexcept;
   /// 0 when no detached task failed, 1 otherwise. Reading it marks the failures as handled.
   int exit_status() noexcept { return failed_tasks() == 0 ? 0 : 1; }
   /// Stalls the stall detector reported (0 when it is off).
-  std::size_t stalls() const noexcept { return stall_detector_ ? stall_detector_->stalls() : 0; }
+  std::size_t stalls() const noexcept;
 
   /// The Runtime whose loop runs the calling thread; throws std::logic_error elsewhere.
   static Runtime& current();
@@ -171,97 +158,21 @@ class Runtime {
   static Runtime* try_current() noexcept;
 
  private:
-  // The machinery below is explained in src/runtime.cpp; how a task is started (with or
-  // without Asio's internals), in src/task_thread.cpp.
-  void start(Task<void> task, std::string name, bool detached);   // any thread
-  void launch(Task<void> task, std::string name, bool detached);  // the loop thread
-  static void detached_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
-  static void awaited_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
-  void finish_task(detail::TaskRegistry::Record* record);  // the loop thread
-  void cancel_all_tasks();                                 // the loop thread
-  void report_failure(std::string_view name, std::exception_ptr error);
-  void pool_job_failed(std::string_view job, std::exception_ptr error);  // a pool's thread
-  void report_pool_job_failures();
-  struct TaskPlace;
-  TaskPlace place_task(std::string_view name);
-  TaskPlace place_task(detail::TaskLabelRef label);
-  void run_loop();
-  void run_in_real_time();
-  bool worth_looking_for_results() const noexcept;
-  bool look_for_offloaded_results();
-  void run_in_virtual_time();
-
-  RuntimeOptions options_;
-  std::size_t cpu_threads_;
-  std::optional<StallDetector> stall_detector_;
-  detail::TaskLabels task_labels_;  // read by the loop's handlers: declared before the loop
-  std::unique_ptr<detail::VirtualClock> virtual_clock_;  // outlives the loop and the pools
-  // The loop is declared before the pools: pool work holds handlers that keep the loop alive,
-  // so the pools must be destroyed first.
-  asio::io_context loop_{1};
-  asio::executor_work_guard<asio::io_context::executor_type> loop_work_;
-  detail::AlarmClock& alarm_clock_;  // a service of loop_
-  CpuPool cpu_pool_;
-  detail::LazyThreadPool blocking_pool_;
-  std::thread loop_thread_;
-  std::thread::id loop_thread_id_;  // set once, before any handler can ask for it
-
-  // Live tasks, touched on the loop thread only; their count is for shutdown() on another
-  // thread, which waits (under live_mutex_) for it to reach zero.
-  detail::TaskRegistry tasks_;
-  bool cancelling_ = false;
-  std::atomic<std::size_t> live_tasks_{0};
-  std::mutex live_mutex_;
-  std::condition_variable live_changed_;
-
-  std::atomic<std::size_t> completed_tasks_{0};
-  std::atomic<std::size_t> cancelled_tasks_{0};
-  std::atomic<std::size_t> failed_tasks_{0};
-  std::atomic<bool> failures_observed_{false};
-  std::mutex pool_job_failures_mutex_;  // failed pool jobs, queued for the loop to report
-  std::vector<std::pair<std::string_view, std::exception_ptr>> pool_job_failures_;
-  std::atomic<bool> shut_down_{false};
-  std::atomic<bool> loop_stopped_{false};
-  std::atomic<bool> stop_requested_{false};
+  // What a Runtime runs on (the loop and its thread, the pools, the live tasks, the counters)
+  // and the machinery behind the calls above: src/runtime_parts.hpp, explained in
+  // src/runtime.cpp. How a task is started (with or without Asio's internals):
+  // src/task_thread.cpp.
+  struct Parts;
+  void start(Task<void> task, std::string name, bool detached);  // any thread
+  std::unique_ptr<Parts> parts_;
 };
-
-namespace detail {
-// block_on's task: runs `task` and hands its outcome to `promise` (it never throws itself).
-template <typename T>
-Task<void> settle(Task<T> task, std::shared_ptr<std::promise<T>> promise) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await std::move(task);
-      promise->set_value();
-    } else {
-      promise->set_value(co_await std::move(task));
-    }
-  } catch (...) {
-    promise->set_exception(std::current_exception());
-  }
-}
-}  // namespace detail
 
 template <typename T>
 T Runtime::block_on(Task<T> task, std::string name) {
-  if (in_loop_thread()) {
-    throw std::logic_error(
-        "asyncrt: Runtime::block_on called on the event loop thread; it would wait for itself "
-        "(co_await the task instead)");
-  }
-  // Owned by the task alone (set_value() may still be returning when future.get() does), so a
-  // task that never runs breaks it: cancelled before its first step (request_stop()), or
-  // abandoned by shutdown().
   auto promise = std::make_shared<std::promise<T>>();
   auto future = promise->get_future();
   start(detail::settle(std::move(task), std::move(promise)), std::move(name), false);
-  try {
-    return future.get();
-  } catch (const std::future_error& e) {
-    if (e.code() != std::future_errc::broken_promise) throw;
-    throw boost::system::system_error(asio::error::operation_aborted,
-                                      "asyncrt: the task was cancelled before it ran");
-  }
+  return detail::settled_value(future);
 }
 
 }  // namespace asyncrt
