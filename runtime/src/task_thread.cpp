@@ -3,6 +3,8 @@
 // ASYNCRT_ASIO_INTERNALS=OFF, takes co_spawn, Asio's public way to start a coroutine.
 #include "task_thread.hpp"
 
+#include <asyncrt/detail/child_thread.hpp>
+
 #include <utility>
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -45,6 +47,18 @@ asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executo
   ended(record, std::exception_ptr());
 }
 
+// A group's child: the same bottom frame, reporting to the group instead of the Runtime.
+asio::awaitable<asio::detail::awaitable_thread_entry_point, asio::any_io_executor> child_bottom(
+    Task<void> task, ChildEnd* end) {
+  try {
+    co_await std::move(task);
+  } catch (...) {
+    end->ended(std::current_exception());
+    co_return;
+  }
+  end->ended(std::exception_ptr());
+}
+
 }  // namespace
 
 template <TaskEnded ended>
@@ -61,6 +75,14 @@ void start_task(Task<void> task, const asio::any_io_executor& executor,
   thread.launch();
 }
 
+void start_child(Task<void> task, const asio::any_io_executor& executor,
+                 asio::cancellation_slot slot, ChildEnd* end) {
+  asio::cancellation_state state(slot);
+  asio::detail::awaitable_thread<asio::any_io_executor> thread(child_bottom(std::move(task), end),
+                                                               executor, slot, state);
+  thread.launch();
+}
+
 #else
 
 template <TaskEnded ended>
@@ -74,6 +96,13 @@ void start_task(Task<void> task, const asio::any_io_executor& executor,
         ended(record, std::move(error));
       }));
   if (cancel_at_once) record->signal.emit(asio::cancellation_type::terminal);
+}
+
+void start_child(Task<void> task, const asio::any_io_executor& executor,
+                 asio::cancellation_slot slot, ChildEnd* end) {
+  asio::co_spawn(executor, std::move(task),
+                 asio::bind_cancellation_slot(
+                     slot, [end](std::exception_ptr error) { end->ended(std::move(error)); }));
 }
 
 #endif

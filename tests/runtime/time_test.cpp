@@ -46,11 +46,14 @@ TEST(SleepFor, ResumesOnTheLoop) {
 }
 
 TEST(SleepFor, SleepersWakeInDeadlineOrderOnTheRealClock) {
-  // Set latest first, 2 ms apart: however late the loop gets to them, the earliest wakes first.
+  // Set latest first, deadlines 2 ms apart: however late the loop gets to them, the earliest
+  // wakes first. (The deadlines are counted from one instant 50 ms ahead, so that a slow start
+  // of the sleepers, under a sanitizer on a loaded machine, cannot reorder them.)
   Runtime runtime;
   std::vector<int> woke;
+  const auto start = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
   auto sleeper = [&](int i) -> Task<void> {
-    co_await sleep_for(std::chrono::milliseconds(2 * i));
+    co_await sleep_for(start + std::chrono::milliseconds(2 * i) - std::chrono::steady_clock::now());
     woke.push_back(i);
   };
   auto all = [&]() -> Task<void> {

@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <future>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -169,10 +168,9 @@ class Runtime {
 
 template <typename T>
 T Runtime::block_on(Task<T> task, std::string name) {
-  auto promise = std::make_shared<std::promise<T>>();
-  auto future = promise->get_future();
-  start(detail::settle(std::move(task), std::move(promise)), std::move(name), false);
-  return detail::settled_value(future);
+  auto handoff = std::make_shared<detail::Handoff<T>>();
+  start(detail::settle(std::move(task), detail::Settler<T>(handoff)), std::move(name), false);
+  return handoff->take();
 }
 
 }  // namespace asyncrt

@@ -1,10 +1,14 @@
 #pragma once
 // settle: how Runtime::block_on hands a task's outcome to the thread that waits for it.
 
-#include <future>
+#include <condition_variable>
+#include <exception>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
@@ -13,35 +17,100 @@
 
 namespace asyncrt::detail {
 
-/// block_on's task: runs `task` and hands its outcome to `promise` (it never throws itself).
-/// The promise is owned by this task alone (set_value() may still be returning when the
-/// waiter's future.get() does), so a task that never runs breaks it.
+/// The outcome of block_on's task, from the loop thread to the thread that waits: the task's
+/// value or exception, or that it never ran. Both are moved across under the mutex, so that no
+/// reference to the exception stays behind on the loop thread (libstdc++ counts references to
+/// an exception inside its own library, where ThreadSanitizer cannot see them: the last one
+/// must be released on the thread that reads the exception).
 template <typename T>
-Task<void> settle(Task<T> task, std::shared_ptr<std::promise<T>> promise) {
+class Handoff {
+ public:
+  using Value = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+  /// The first call counts; later ones are ignored.
+  void deliver(std::exception_ptr error, std::optional<Value> value) {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return;
+      error_ = std::move(error);
+      if (value) value_.emplace(std::move(*value));  // (T need only be move-constructible)
+      done_ = true;
+    }
+    settled_.notify_one();
+  }
+
+  /// No outcome will come (the task will not run): the waiter gets operation_aborted.
+  void abandon() {
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return;
+      error_ = std::make_exception_ptr(boost::system::system_error(
+          asio::error::operation_aborted, "asyncrt: the task was cancelled before it ran"));
+      done_ = true;
+    }
+    settled_.notify_one();
+  }
+
+  /// Waits for the outcome: returns the value or rethrows the exception.
+  T take() {
+    std::exception_ptr error;
+    std::optional<Value> value;
+    {
+      std::unique_lock lock(mutex_);
+      settled_.wait(lock, [this] { return done_; });
+      error = std::move(error_);
+      if (value_) value.emplace(std::move(*value_));
+    }
+    if (error) std::rethrow_exception(std::move(error));
+    if constexpr (!std::is_void_v<T>) return std::move(*value);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable settled_;
+  bool done_ = false;
+  std::exception_ptr error_;
+  std::optional<Value> value_;
+};
+
+/// block_on's task's end of the handoff. Destroyed without having delivered (the task was
+/// cancelled before its first step by request_stop(), or abandoned by shutdown()), it delivers
+/// operation_aborted: the waiting thread never waits for a task that will not run.
+template <typename T>
+class Settler {
+ public:
+  explicit Settler(std::shared_ptr<Handoff<T>> handoff) noexcept : handoff_(std::move(handoff)) {}
+  Settler(Settler&&) noexcept = default;
+  Settler& operator=(Settler&&) = delete;
+  ~Settler() {
+    if (handoff_) handoff_->abandon();  // (a no-op once delivered; null when moved from)
+  }
+
+  void deliver(std::exception_ptr error, std::optional<typename Handoff<T>::Value> value) {
+    handoff_->deliver(std::move(error), std::move(value));
+  }
+
+ private:
+  std::shared_ptr<Handoff<T>> handoff_;
+};
+
+/// block_on's task: runs `task` and hands its outcome over (it never throws itself). The
+/// exception is delivered after the catch block, so this thread keeps no reference to it.
+template <typename T>
+Task<void> settle(Task<T> task, Settler<T> settler) {
+  std::exception_ptr error;
+  std::optional<typename Handoff<T>::Value> value;
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(task);
-      promise->set_value();
+      value.emplace();
     } else {
-      promise->set_value(co_await std::move(task));
+      value.emplace(co_await std::move(task));
     }
   } catch (...) {
-    promise->set_exception(std::current_exception());
+    error = std::current_exception();
   }
-}
-
-/// The value settle() handed over, or its exception. A broken promise means the task never
-/// ran (cancelled before its first step by request_stop(), or abandoned by shutdown()): that
-/// is reported as operation_aborted, like a task cancelled while it waited.
-template <typename T>
-T settled_value(std::future<T>& future) {
-  try {
-    return future.get();
-  } catch (const std::future_error& e) {
-    if (e.code() != std::future_errc::broken_promise) throw;
-    throw boost::system::system_error(asio::error::operation_aborted,
-                                      "asyncrt: the task was cancelled before it ran");
-  }
+  settler.deliver(std::move(error), std::move(value));
 }
 
 }  // namespace asyncrt::detail
