@@ -11,6 +11,8 @@
 #include <boost/program_options/errors.hpp>
 #include <fmt/core.h>
 
+#include <asyncrt/cpu_pool.hpp>
+
 namespace asyncrt::demo {
 
 std::uint64_t parse_u64(std::string_view option, std::string_view text) {
@@ -85,7 +87,11 @@ int guarded_main(std::string_view program, const std::function<int()>& body) {
 }
 
 std::size_t default_workers() {
-  return std::max(1u, std::thread::hardware_concurrency());
+  return usable_cores();
+}
+
+std::string counted(std::size_t n, std::string_view noun) {
+  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
 }
 
 }  // namespace asyncrt::demo

@@ -37,7 +37,10 @@ std::size_t parse_count(std::string_view option, std::string_view text, std::siz
 /// any other exception prints "<program>: error: <message>" and returns 1.
 int guarded_main(std::string_view program, const std::function<int()>& body);
 
-/// The number of cores, as the default worker count.
+/// The cores this process may run on (its affinity mask), as the default worker count.
 std::size_t default_workers();
+
+/// A count and its noun: "1 core", "2 cores" (the plural adds an s).
+std::string counted(std::size_t n, std::string_view noun);
 
 }  // namespace asyncrt::demo

@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/trace.hpp>
 
 #include "common/cli.hpp"
@@ -106,9 +107,9 @@ int run(int argc, char** argv) {
   demo::Timelines timelines(cli);
 
   fmt::print(
-      "{} threads, {} ms of work each, {} cores; speedup = one thread's time x threads "
+      "{}, {} ms of work each, {}; speedup = one thread's time x threads "
       "/ wall time\n\n",
-      s.threads, s.work.count(), std::thread::hardware_concurrency());
+      demo::counted(s.threads, "thread"), s.work.count(), demo::counted(usable_cores(), "core"));
   fmt::print("{:<30} {:>10} {:>10} {:>8}\n", "work", "1 thread", "threads", "speedup");
   struct Case {
     std::string title;

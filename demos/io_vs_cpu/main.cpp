@@ -138,7 +138,7 @@ int run(int argc, char** argv) {
   s.jobs = cli.count("jobs", 1, 1'000);
   s.io = milliseconds(cli.count("io-ms", 1, 60'000));
   s.cpu = milliseconds(cli.count("cpu-ms", 1, 60'000));
-  s.cores = std::max(1u, std::thread::hardware_concurrency());
+  s.cores = usable_cores();  // the affinity mask (one under `taskset -c 0`)
 
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
@@ -195,8 +195,8 @@ int run(int argc, char** argv) {
 
   fmt::print(
       "\n{} jobs of each kind; I/O job: a TCP request answered after {} ms; CPU job: {} ms "
-      "of computing; {} cores\n\n",
-      s.jobs, s.io.count(), s.cpu.count(), s.cores);
+      "of computing; {}\n\n",
+      s.jobs, s.io.count(), s.cpu.count(), demo::counted(s.cores, "core"));
   fmt::print("{:<10} {:<14} {:>10} {:>8}  {}\n", "work", "run", "measured", "model", "model says");
   for (const auto& r : rows) {
     fmt::print("{:<10} {:<14} {:>7.0f} ms {:>5.0f} ms  {}\n", r.kind, r.way, r.measured, r.model,

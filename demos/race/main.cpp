@@ -184,7 +184,8 @@ int run(int argc, char** argv) {
   };
   std::vector<std::pair<std::string, int>> results;
   for (const auto& way : ways) {
-    fmt::print("\n== {} ({} updates, {} workers)\n", way.name, s.updates, s.workers);
+    fmt::print("\n== {} ({}, {})\n", way.name, demo::counted(s.updates, "update"),
+               demo::counted(s.workers, "worker"));
     timelines.section();
     log.restart();
     const int value = interrupts.guard(way.name, way.run);

@@ -63,10 +63,10 @@ int run(int argc, char** argv) {
 
   const Recipe& r = shop.recipe;
   fmt::print(
-      "The ramen shop: {} orders; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
-      "(1 minute = {:g} ms{}); {} burners\n\n",
-      shop.orders, r.boil, r.prepare, r.cook, r.serve, shop.minute.count(),
-      shop.virtual_time ? " of virtual time" : "", shop.burners);
+      "The ramen shop: {}; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
+      "(1 minute = {:g} ms{}); {}\n\n",
+      demo::counted(shop.orders, "order"), r.boil, r.prepare, r.cook, r.serve, shop.minute.count(),
+      shop.virtual_time ? " of virtual time" : "", demo::counted(shop.burners, "burner"));
   fmt::print("{:<9} {:>5} {:>10} {:>10} {:>9} {:>8} {:>7}  {}\n", "mode", "cooks", "wall (min)",
              "bowls/hour", "predicted", "of bound", "burners", "bounded by");
 

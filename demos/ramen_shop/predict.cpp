@@ -30,8 +30,8 @@ Prediction predict(Mode mode, std::size_t cooks, const Shop& shop) {
   const double by_cooks = n * per_cook;
   const double by_burners = static_cast<double>(shop.burners) * 60 / r.burner();
   if (by_burners < by_cooks) {
-    return {by_burners,
-            fmt::format("the {} burners ({:g} min on a burner a bowl)", shop.burners, r.burner())};
+    return {by_burners, fmt::format("the {} burner{} ({:g} min on a burner a bowl)", shop.burners,
+                                    shop.burners == 1 ? "" : "s", r.burner())};
   }
   if (concurrent) {
     return {by_cooks,

@@ -166,9 +166,9 @@ int run(int argc, char** argv) {
     ++ran;
   }
   fmt::print(
-      "\n{}\nThe tour ran {} steps in {:.1f} s. Each demo has --help; try --timeline, --svg "
+      "\n{}\nThe tour ran {} in {:.1f} s. Each demo has --help; try --timeline, --svg "
       "and --trace.\n",
-      std::string(78, '='), ran,
+      std::string(78, '='), demo::counted(ran, "step"),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   timelines.show("the tour: one span per step");
   timelines.finish("The asyncrt tour");

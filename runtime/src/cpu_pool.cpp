@@ -22,14 +22,6 @@ inline void pause_briefly() noexcept {
 #endif
 }
 
-std::size_t usable_cores() {
-#ifdef __linux__
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
-#endif
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
 // A CPU-bound thread: the kernel lets it preempt nobody when it wakes. Woken onto the core where
 // the loop runs (which has just handed it a job), it waits for the loop to sleep rather than
 // stop the loop for a time slice (0.7 ms seen in traces on the development machine, with the
@@ -54,6 +46,16 @@ void print_job_error(std::exception_ptr error) {
 }
 
 }  // namespace
+
+std::size_t usable_cores() noexcept {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    return static_cast<std::size_t>(std::max(1, CPU_COUNT(&set)));
+  }
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 thread_local const CpuPool* CpuPool::current_pool = nullptr;
 

@@ -24,7 +24,7 @@ namespace {
 thread_local Runtime* current_runtime = nullptr;
 
 std::size_t cores() {
-  return std::max(1u, std::thread::hardware_concurrency());
+  return usable_cores();  // the affinity mask: one core under `taskset -c 0`
 }
 
 std::string describe(std::exception_ptr error) {

@@ -106,6 +106,34 @@ TEST(CpuPool, ItsThreadsAreBatchThreadsTheOthersAreNot) {
 }
 #endif
 
+#ifdef __linux__
+TEST(UsableCores, FollowTheAffinityMaskAsTheRuntimesDefaultsDo) {
+  // As under `taskset -c N`: a thread allowed one CPU sees one core, and a Runtime built there
+  // gets one CPU thread, though the machine has more. (On a thread of its own: the mask is per
+  // thread, and the test's main thread keeps its own.)
+  std::size_t cores = 0, pool_cores = 0, runtime_threads = 0;
+  std::thread pinned([&] {
+    cpu_set_t all;
+    ASSERT_EQ(sched_getaffinity(0, sizeof(all), &all), 0);
+    int first = 0;
+    while (!CPU_ISSET(first, &all)) ++first;
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+    cores = usable_cores();
+    pool_cores = CpuPool(1).cores();
+    runtime_threads = Runtime().cpu_threads();
+  });
+  pinned.join();
+  EXPECT_EQ(cores, 1u);
+  EXPECT_EQ(pool_cores, 1u);
+  EXPECT_EQ(runtime_threads, 1u);
+  EXPECT_GE(usable_cores(), 1u);
+  EXPECT_LE(usable_cores(), std::max(1u, std::thread::hardware_concurrency()));
+}
+#endif
+
 TEST(CpuPool, CoresWantedCountsRunningAndQueuedJobs) {
   // What the loop reads before it spins: a running job and a queued one want two cores.
   CpuPool pool(1, std::chrono::nanoseconds(0));

@@ -22,6 +22,11 @@
 
 namespace asyncrt {
 
+/// The cores the calling thread may run on: its affinity mask, which `taskset`, a container's
+/// cpuset or mpirun's binding make smaller than the machine (std::thread::hardware_concurrency()
+/// counts the machine's). At least 1. What "one per core" means throughout asyncrt.
+std::size_t usable_cores() noexcept;
+
 /// A pool of threads for CPU-bound jobs: an Asio execution context, so `asio::post`,
 /// `asio::dispatch`, `offload` and strands (`asio::make_strand(pool.get_executor())`) all work
 /// on it.
