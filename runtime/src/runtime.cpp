@@ -23,10 +23,6 @@ namespace {
 
 thread_local Runtime* current_runtime = nullptr;
 
-std::size_t cores() {
-  return usable_cores();  // the affinity mask: one core under `taskset -c 0`
-}
-
 std::string describe(std::exception_ptr error) {
   try {
     std::rethrow_exception(std::move(error));
@@ -55,7 +51,7 @@ Runtime::Runtime(RuntimeOptions options)
 Runtime::Parts::Parts(Runtime& r, RuntimeOptions o)
     : runtime(r),
       options(std::move(o)),
-      cpu_threads(options.cpu_threads ? options.cpu_threads : cores()),
+      cpu_threads(options.cpu_threads ? options.cpu_threads : usable_cores()),
       stall_detector(options.detect_stalls
                          ? std::optional<StallDetector>(std::in_place, options.stall_threshold,
                                                         options.on_stall)
@@ -71,7 +67,7 @@ Runtime::Parts::Parts(Runtime& r, RuntimeOptions o)
                  pool_job_failed("a job on the CPU pool", std::move(error));
                }),
       blocking_pool(options.blocking_threads ? options.blocking_threads
-                                             : std::max<std::size_t>(4, 2 * cores()),
+                                             : std::max<std::size_t>(4, 2 * usable_cores()),
                     [this](std::exception_ptr error) {
                       pool_job_failed("a job on the blocking pool", std::move(error));
                     }) {

@@ -34,7 +34,7 @@ using BlockingExecutor = asio::io_context::executor_type;
 
 /// How a Runtime is built. The defaults suit a program that runs one Runtime.
 struct RuntimeOptions {
-  /// Threads in the CPU pool; 0 means one per core.
+  /// Threads in the CPU pool; 0 means one per core (usable_cores(): the affinity mask).
   std::size_t cpu_threads = 0;
   /// Threads in the blocking pool; 0 means max(4, 2 x cores). They start at the first
   /// blocking_executor() (offload_blocking calls it).
