@@ -1,14 +1,31 @@
 #pragma once
-// Playing work and waits in the lesson's demos: burn the CPU for a while, or sleep on a thread
-// in a way a stop request cuts short.
+// Playing work and waits in the lesson's demos: compute for a while, or sleep on a thread in a
+// way a stop request cuts short.
+//
+// The computing is real: a fixed amount of arithmetic, sized once per process so that one
+// uncontended core does it in the time asked for. Two threads sharing one core therefore take
+// twice as long, as real work would; a loop that spins until a clock says "done" would let a
+// thread with half a core finish on time and show a parallel speedup that did not happen.
 
 #include <chrono>
+#include <cstdint>
 #include <stop_token>
 
 namespace asyncrt::demo {
 
-/// Keeps the calling thread busy computing for `duration` (a cook's hands at work): spins,
-/// never sleeps. Returns early, false, if `stop` is requested.
+/// How many rounds of the demos' arithmetic one core does in a second, measured the first time
+/// it is asked (about 15 ms, on the calling thread) and the same for the rest of the process.
+double work_rounds_per_second();
+
+/// The rounds that take one uncontended core `duration`.
+std::uint64_t work_rounds_for(std::chrono::steady_clock::duration duration);
+
+/// Computes `rounds` rounds on the calling thread (a cook's hands at work): never sleeps, and
+/// takes longer when the thread shares its core. Returns early, false, if `stop` is requested
+/// (it looks every few microseconds).
+bool compute(std::uint64_t rounds, std::stop_token stop = {});
+
+/// Computes what one uncontended core does in `duration`: compute(work_rounds_for(duration)).
 bool burn_cpu(std::chrono::steady_clock::duration duration, std::stop_token stop = {});
 
 /// Sleeps the calling thread for `duration` (it holds the thread but uses no CPU: a cook

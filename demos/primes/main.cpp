@@ -12,6 +12,8 @@
 #include <boost/program_options.hpp>
 #include <fmt/core.h>
 
+#include <asyncrt/cpu_pool.hpp>
+
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
@@ -97,9 +99,9 @@ int run(int argc, char** argv) {
   }
   timelines.finish("Prime checking, five ways");
   if (cli.has("json")) {
-    print_json(job.numbers, runs);
+    print_json(job.numbers, runs, usable_cores());
   } else {
-    print_text(job.numbers, runs, job);
+    print_text(job.numbers, runs, job, usable_cores());
   }
   return 0;
 }

@@ -98,10 +98,11 @@ ModeRun run_loop(const Job& job) {
 }
 
 ModeRun run_threads(const Job& job) {
-  ModeRun run{Mode::threads, job.workers};
+  // A thread per number at most: more could never have work.
+  ModeRun run{Mode::threads, std::max<std::size_t>(1, std::min(job.workers, job.numbers.size()))};
   const auto start = Clock::now();
   {
-    Runtime runtime({.cpu_threads = job.workers});
+    Runtime runtime({.cpu_threads = run.workers});
     std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     // map() runs at most `workers` checks at once and keeps the results in input order. Each
     // check is a task named after its number (so timelines say which is which) that offloads
@@ -111,7 +112,7 @@ ModeRun run_threads(const Job& job) {
       return named(std::to_string(n),
                    offload([=](std::stop_token stop) { return is_prime(n, algorithm, stop); }));
     };
-    run.prime = runtime.block_on(map(check, job.numbers, job.workers), "primes on threads");
+    run.prime = runtime.block_on(map(check, job.numbers, run.workers), "primes on threads");
   }  // joins the pools: timed like the other modes
   run.seconds = seconds_since(start);
   return run;
@@ -155,10 +156,11 @@ ModeRun run_chunks(const Job& job) {
   std::vector<std::optional<bool>> settled(job.numbers.size());
   const std::vector<Chunk> chunks = cut_into_chunks(job, settled);
   run.chunks = chunks.size();
+  run.workers = std::max<std::size_t>(1, std::min(job.workers, chunks.size()));
   // Per number: a chunk found a divisor (written on pool threads, read after they are joined).
   std::vector<std::atomic<bool>> divisor_found(job.numbers.size());
   {
-    Runtime runtime({.cpu_threads = job.workers});
+    Runtime runtime({.cpu_threads = run.workers});
     std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     // Each chunk is a task named after its number (a number's chunks share a letter in the
     // timeline, spread over the pool's lanes) that offloads its search.
@@ -181,7 +183,7 @@ ModeRun run_chunks(const Job& job) {
     std::iota(pieces.begin(), pieces.end(), std::size_t{0});
     // Twice as many chunks in flight as workers: a worker that finishes one finds the next
     // already queued instead of sleeping until the loop hands it one.
-    runtime.block_on(for_each(search, pieces, 2 * job.workers), "primes in chunks");
+    runtime.block_on(for_each(search, pieces, 2 * run.workers), "primes in chunks");
   }  // joins the pools
   for (std::size_t i = 0; i < job.numbers.size(); ++i) {
     run.prime.push_back(settled[i] ? *settled[i] : !divisor_found[i].load());

@@ -33,6 +33,7 @@ struct Job {
 /// One mode's run: its answers (in input order), its wall time, and what it showed.
 struct ModeRun {
   Mode mode;
+  /// The threads or processes that ran: job.workers, or fewer where there was less work.
   std::size_t workers = 1;
   double seconds = 0;
   std::vector<bool> prime{};

@@ -6,6 +6,8 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include "common/cli.hpp"
+
 namespace asyncrt::primes {
 namespace {
 
@@ -15,6 +17,13 @@ constexpr std::size_t primes_shown = 10;
 
 double speedup(const ModeRun& run, const ModeRun& serial) {
   return run.seconds > 0 ? serial.seconds / run.seconds : 0.0;
+}
+
+// The speedup over what the run could have had at best: one per worker that ran, no more than
+// one per core.
+double efficiency(const ModeRun& run, const ModeRun& serial, std::size_t cores) {
+  return speedup(run, serial) /
+         static_cast<double>(std::max<std::size_t>(1, std::min(run.workers, cores)));
 }
 
 std::string what_it_showed(const ModeRun& run, const Job& job) {
@@ -43,16 +52,27 @@ std::string what_it_showed(const ModeRun& run, const Job& job) {
 }  // namespace
 
 void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
-                const Job& job) {
+                const Job& job, std::size_t cores) {
   const ModeRun& serial = runs.front();
   print_answers(numbers, serial.prime);
+  fmt::print(
+      "\n{}; speedup = serial time / wall time; efficiency = speedup / the workers that ran, "
+      "counting no more than the cores\n",
+      demo::counted(cores, "core"));
   fmt::print("\n{:<10} {:>7} {:>11} {:>8} {:>10}   {}\n", "mode", "workers", "wall time", "speedup",
              "efficiency", "what it shows");
+  bool over_full = false;
   for (const ModeRun& run : runs) {
-    const double s = speedup(run, serial);
+    const double e = efficiency(run, serial, cores);
+    over_full = over_full || e > 1.05;
     fmt::print("{:<10} {:>7} {:>8.1f} ms {:>7.2f}x {:>9.0f}%   {}\n", mode_name(run.mode),
-               run.workers, run.seconds * 1e3, s, 100.0 * s / static_cast<double>(run.workers),
+               run.workers, run.seconds * 1e3, speedup(run, serial), 100.0 * e,
                what_it_showed(run, job));
+  }
+  if (over_full) {
+    fmt::print(
+        "\nOver 100%: more than the cores can give, so the serial baseline ran slow (another\n"
+        "program took its core, or the CPU clocked down); run it again on an idle machine.\n");
   }
   for (const ModeRun& run : runs) {
     if (run.mode != Mode::processes) continue;
@@ -92,9 +112,10 @@ void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::ve
   fmt::print("]");
 }
 
-void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs) {
+void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
+                std::size_t cores) {
   const ModeRun& serial = runs.front();
-  fmt::print("{{");
+  fmt::print("{{\"schema\":{},\"cores\":{},", json_schema, cores);
   print_answers_json(numbers, serial.prime);
   fmt::print(",\"runs\":[");
   for (std::size_t r = 0; r < runs.size(); ++r) {
@@ -104,7 +125,7 @@ void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
         "{}{{\"mode\":\"{}\",\"workers\":{},\"seconds\":{:.6f},\"speedup\":{:.4f},"
         "\"efficiency\":{:.4f}",
         r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
-        s / static_cast<double>(run.workers));
+        efficiency(run, serial, cores));
     if (run.mode == Mode::loop) fmt::print(",\"stalls\":{}", run.stalled_tasks.size());
     if (run.mode == Mode::chunks) fmt::print(",\"chunks\":{}", run.chunks);
     if (run.mode == Mode::processes) {

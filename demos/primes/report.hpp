@@ -15,15 +15,21 @@ void print_answers(const std::vector<std::uint64_t>& numbers, const std::vector<
 /// "results":[{"n":...,"prime":...}, ...] in input order (a member of a JSON object).
 void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime);
 
-/// The answers (print_answers), then per mode: wall time, workers, speedup over serial and
-/// parallel efficiency, with what each mode showed (stalls, worker pids).
-void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
-                const Job& job);
+/// The version of print_json's object, its "schema" member: raised whenever a member changes
+/// meaning or goes away (members may be added without).
+inline constexpr int json_schema = 1;
 
-/// {"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,"seconds":...,
-/// "speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every speedup. The
-/// loop run adds "stalls" (checks caught holding the loop), the processes run "checked_by"
-/// (the pid of the worker that checked each number, in input order).
-void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs);
+/// The answers (print_answers), the usable cores, then per mode: wall time, workers, speedup
+/// over serial and parallel efficiency (speedup / min(workers, cores)), with what each mode
+/// showed (stalls, worker pids); a line if an efficiency over 100% says the baseline ran slow.
+void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
+                const Job& job, std::size_t cores);
+
+/// {"schema":1,"cores":...,"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,
+/// "seconds":...,"speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every
+/// speedup. The loop run adds "stalls" (checks caught holding the loop), the processes run
+/// "checked_by" (the pid of the worker that checked each number, in input order).
+void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
+                std::size_t cores);
 
 }  // namespace asyncrt::primes

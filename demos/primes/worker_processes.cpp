@@ -180,7 +180,8 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
 }  // namespace
 
 ModeRun run_processes(const Job& job) {
-  ModeRun run{Mode::processes, job.workers};
+  // A process per number at most: more could never have work.
+  ModeRun run{Mode::processes, std::max<std::size_t>(1, std::min(job.workers, job.numbers.size()))};
   const auto executable = std::filesystem::read_symlink("/proc/self/exe");
   const auto start = Clock::now();
   {
@@ -189,7 +190,7 @@ ModeRun run_processes(const Job& job) {
     SharedWork work{job, std::vector<std::optional<bool>>(job.numbers.size()),
                     std::vector<long>(job.numbers.size()), std::vector<int>(job.numbers.size())};
     std::vector<Task<void>> drivers;
-    for (std::size_t w = 0; w < std::min(job.workers, job.numbers.size()); ++w) {
+    for (std::size_t w = 0; w < run.workers; ++w) {
       drivers.push_back(drive_worker(work, executable));
     }
     runtime.block_on(when_all(std::move(drivers)), "primes in processes");

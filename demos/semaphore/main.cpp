@@ -1,7 +1,8 @@
 // asyncrt-semaphore: a semaphore lets up to N tasks in at once (a pool of 5 database
-// connections shared by 20 queries), a mutex one at a time (one printer). Then a deadlock: two
-// tasks take two locks in opposite order and wait for each other forever; a timeout detects
-// it, and taking the locks in one agreed order fixes it.
+// connections shared by 20 queries), a mutex one at a time (one printer); only a mutex's owner
+// unlocks it, anyone may release a semaphore. Then a deadlock: two tasks take two locks in
+// opposite order and wait for each other forever; a watchdog that looks when a wait runs long
+// finds the circle of waits (two_locks.cpp), and taking the locks in one agreed order fixes it.
 
 #include <algorithm>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
 #include "common/timelines.hpp"
+#include "semaphore/two_locks.hpp"
 
 using namespace asyncrt;
 
@@ -36,7 +38,7 @@ Task<Measured> share(const Settings& s, std::size_t permits, std::string_view wh
   Semaphore pool(permits);
   std::size_t in_use = 0;  // on the loop only
   Measured measured;
-  const auto start = std::chrono::steady_clock::now();
+  const TimePoint start = now();  // the loop's clock: virtual with --virtual-time
   auto query = [&]() -> Task<void> {
     auto connection = co_await pool.hold();
     measured.most_at_once = std::max(measured.most_at_once, ++in_use);
@@ -48,54 +50,54 @@ Task<Measured> share(const Settings& s, std::size_t permits, std::string_view wh
     queries.push_back(named(fmt::format("{}-{}", who, i), query()));
   }
   co_await when_all(std::move(queries));
-  measured.wall_ms = demo::ms_since(start);
+  measured.wall_ms = std::chrono::duration<double, std::milli>(now() - start).count();
   co_return measured;
 }
 
-// Two tasks, two locks. `same_order` false: A takes printer then scanner, B scanner then
-// printer. Returns what happened, one line.
-Task<std::string> two_locks(bool same_order, std::chrono::milliseconds limit) {
-  Mutex printer, scanner;
-  std::string a_holds, b_holds;
-  auto job = [&](Mutex& first, std::string_view first_name, Mutex& second,
-                 std::string_view second_name, std::string& holds) -> Task<void> {
-    auto one = co_await first.lock();
-    holds = first_name;
-    co_await sleep_for(std::chrono::milliseconds(10));  // long enough for the other to start
-    auto two = co_await second.lock();
-    holds = fmt::format("{} and {}", first_name, second_name);
-    co_await sleep_for(std::chrono::milliseconds(10));
+// Who may give a lock back. A Mutex has no unlock(): the Lock that lock() returned to its
+// owner is the only way to unlock it. A Semaphore's permit may be given back by any task: here
+// one task takes a port and another, later, releases it.
+template <typename Lockable>
+concept unlocks_by_itself = requires(Lockable& lock) {
+  lock.unlock();
+};
+
+Task<std::string> who_gives_it_back() {
+  static_assert(!unlocks_by_itself<Mutex>, "only a Mutex's Lock unlocks it");
+  Semaphore ports(3);
+  std::string story;
+  auto opener = [&]() -> Task<void> {
+    co_await ports.acquire();
+    story += fmt::format("port-opener took a port ({} of 3 left); ", ports.available());
   };
-  auto both = [&]() -> Task<void> {
-    std::vector<Task<void>> jobs;
-    jobs.push_back(named("task-A", job(printer, "printer", scanner, "scanner", a_holds)));
-    jobs.push_back(named("task-B", same_order
-                                       ? job(printer, "printer", scanner, "scanner", b_holds)
-                                       : job(scanner, "scanner", printer, "printer", b_holds)));
-    co_await when_all(std::move(jobs));
+  auto closer = [&]() -> Task<void> {
+    ports.release();
+    story +=
+        fmt::format("port-closer, another task, gave it back ({} of 3 left)", ports.available());
+    co_return;
   };
-  try {
-    co_await with_timeout(both(), limit, "the two tasks");
-  } catch (const TimeoutError&) {
-    co_return fmt::format(
-        "DEADLOCK detected after {} ms:\n  task-A holds the {} and waits for the scanner,\n"
-        "  task-B holds the {} and waits for the printer: neither can go on",
-        limit.count(), a_holds, b_holds);
-  }
-  co_return "both tasks finished: each took the printer first, then the scanner";
+  co_await named("port-opener", opener());
+  co_await named("port-closer", closer());
+  co_return fmt::format(
+      "mutex:     only its owner unlocks it (a Mutex has no unlock(): the owner's Lock does it)\n"
+      "semaphore: anyone may release it: {}",
+      story);
 }
 
 int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-semaphore",
                 "20 tasks share 5 database connections (a semaphore: at most 5 at once), then\n"
-                "one printer (a mutex: one at a time); then a deadlock, detected by a timeout,\n"
-                "and its fix (one lock order).");
+                "one printer (a mutex: one at a time), and who may give each back; then a\n"
+                "deadlock, found by a watchdog (two tasks waiting for each other), and its fix\n"
+                "(one lock order).");
   cli.add()("tasks", demo::po::value<std::string>()->default_value("20"), "tasks that query")(
       "connections", demo::po::value<std::string>()->default_value("5"),
       "connections in the pool (the semaphore's permits)")(
       "query-ms", demo::po::value<std::string>()->default_value("20"), "how long a query takes")(
       "timeout-ms", demo::po::value<std::string>()->default_value("200"),
-      "how long to wait before calling it a deadlock");
+      "how long a wait may last before the watchdog looks for tasks waiting for each other in a "
+      "circle (a deadlock); it looks again every as long")(
+      "virtual-time", "run on a virtual clock: the same schedule, exact and at once");
   if (auto done = cli.parse(argc, argv)) return *done;
   Settings s;
   s.tasks = cli.count("tasks", 1, 100'000);
@@ -103,9 +105,15 @@ int run(int argc, char** argv) {
   s.query = std::chrono::milliseconds(cli.count("query-ms", 1, 10'000));
   const auto limit = std::chrono::milliseconds(cli.count("timeout-ms", 1, 60'000));
 
+  const bool virtual_time = cli.has("virtual-time");
+  if (virtual_time && (cli.has("timeline") || cli.has("svg") || cli.has("trace"))) {
+    throw demo::UsageError(
+        "--virtual-time cannot be drawn: timelines show real time, and a virtual run takes none");
+  }
+
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
-  Runtime runtime;
+  Runtime runtime({.virtual_time = virtual_time});
   std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
   auto guarded = [&](auto task, std::string_view what) {
     return interrupts.guard(what, [&] { return runtime.block_on(std::move(task)); });
@@ -125,10 +133,16 @@ int run(int argc, char** argv) {
   timelines.show("a mutex (a semaphore of 1)");
 
   timelines.section();
-  fmt::print("\nopposite lock order: {}\n", guarded(two_locks(false, limit), "the deadlock"));
-  timelines.show("deadlock: two locks taken in opposite order");
+  fmt::print("\n{}\n", guarded(who_gives_it_back(), "who gives it back"));
+  timelines.show("who gives a lock back");
+
   timelines.section();
-  fmt::print("one lock order:      {}\n", guarded(two_locks(true, limit), "the fix"));
+  const auto opposite = guarded(semaphore_demo::two_locks(false, limit), "the deadlock");
+  fmt::print("\nopposite lock order: {}\n", opposite.story);
+  timelines.show("two locks taken in opposite order");
+  timelines.section();
+  const auto same = guarded(semaphore_demo::two_locks(true, limit), "the fix");
+  fmt::print("one lock order:      {}\n", same.story);
   timelines.show("the fix: one lock order");
   timelines.finish("Semaphore, mutex and deadlock");
   return 0;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <sched.h>
+
 #include <gtest/gtest.h>
 
 #include "support/run_program.hpp"
@@ -88,13 +90,55 @@ TEST(Race, LosesAnUpdateThenEachFixEndsAtThree) {
   EXPECT_NE(r.out.find("coroutines + async mutex: value = 3 (expected 3)\n"), std::string::npos);
 }
 
+std::string deadlock_seen_at(int ms) {
+  return "DEADLOCK detected at the " + std::to_string(ms) + " ms check:";
+}
+
 TEST(Semaphore, NeverMoreThanFiveAtOnceAndTheDeadlockIsCaught) {
   const auto r = demo("semaphore", {"--query-ms", "10", "--timeout-ms", "100"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(number_after(r.out, R"(semaphore\(5\): 20 tasks, at most (\d+) at once)"), 5);
   EXPECT_EQ(number_after(r.out, R"(mutex: +20 tasks, at most (\d+) at once)"), 1);
-  EXPECT_NE(r.out.find("DEADLOCK detected after 100 ms"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("opposite lock order: DEADLOCK detected at the "), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("one lock order:      both tasks finished"), std::string::npos) << r.out;
+  // Only the owner unlocks a mutex; a semaphore's permit comes back from another task.
+  EXPECT_NE(r.out.find("a Mutex has no unlock()"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("port-opener took a port (2 of 3 left); port-closer, another task, gave "
+                       "it back (3 of 3 left)"),
+            std::string::npos)
+      << r.out;
+}
+
+// On virtual time the schedule is exact: each task holds its first lock 10 ms, then asks for
+// the second. However impatient the watchdog, a run that finishes is never called a deadlock,
+// and the deadlock is reported with who holds and who waits for what, as it stood.
+TEST(Semaphore, ADeadlockIsACircleOfWaitsNotALongWait) {
+  for (const char* timeout : {"1", "3", "9", "10", "15", "25", "100"}) {
+    const auto r = demo("semaphore", {"--virtual-time", "--timeout-ms", timeout});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count_of(r.out, "DEADLOCK"), 1u) << timeout << ":\n" << r.out;
+    EXPECT_NE(r.out.find("DEADLOCK detected at the "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(":\n  task-A holds the printer and waits for the scanner, which task-B "
+                         "holds;\n  task-B holds the scanner and waits for the printer, which "
+                         "task-A holds:\n  neither can go on\none lock order:      both tasks "
+                         "finished in 40 ms:\n  task-A took the printer, then the scanner; task-B "
+                         "took the printer, then the scanner"),
+              std::string::npos)
+        << timeout << ":\n"
+        << r.out;
+    // The circle closes at 10 ms (both tasks ask for their second lock): the first check at or
+    // after it sees it.
+    const int every = std::stoi(timeout);
+    const int seen = (10 + every - 1) / every * every;
+    EXPECT_NE(r.out.find(deadlock_seen_at(seen)), std::string::npos) << timeout << ":\n" << r.out;
+  }
+  // A check that comes while task-B waits for the printer says it is a wait, not a circle.
+  const auto quick = demo("semaphore", {"--virtual-time", "--timeout-ms", "1"});
+  EXPECT_NE(quick.out.find("(the 1 ms check saw a wait, not a circle: task-B holds nothing and "
+                           "waits for the printer, which task-A holds)"),
+            std::string::npos)
+      << quick.out;
 }
 
 TEST(ProducerConsumer, NothingIsLostAndASlowConsumerHoldsTheProducerBack) {
@@ -247,6 +291,75 @@ TEST(IoVsCpu, ConcurrencyHelpsIoBoundWorkNotCpuBoundWork) {
   EXPECT_LT(io_loop * 2, io_sync) << r.out;      // four 60 ms waits overlap on one thread
   EXPECT_GT(cpu_loop, cpu_sync * 0.7) << r.out;  // four 40 ms computations cannot
   EXPECT_GE(cpu_loop, 160) << r.out;
+}
+
+// --- pinned to one core: no "parallel" row may show a speedup ----------------------------------
+
+// While alive, this thread (and every program it starts) may run on one CPU only: the first of
+// those it was allowed.
+class OnOneCpu {
+ public:
+  OnOneCpu() {
+    CPU_ZERO(&allowed_);
+    EXPECT_EQ(sched_getaffinity(0, sizeof allowed_, &allowed_), 0);
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+      if (CPU_ISSET(cpu, &allowed_)) {
+        CPU_SET(cpu, &one);
+        break;
+      }
+    }
+    EXPECT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  }
+  ~OnOneCpu() { sched_setaffinity(0, sizeof allowed_, &allowed_); }
+  OnOneCpu(const OnOneCpu&) = delete;
+  OnOneCpu& operator=(const OnOneCpu&) = delete;
+
+ private:
+  cpu_set_t allowed_;
+};
+
+// A program that shares its one core with another process can only look *faster* in parallel
+// (its one-thread run was slowed), so each claim must hold in one of three runs.
+template <typename Holds>
+void holds_in_one_of_three(const std::string& program, const std::vector<std::string>& args,
+                           Holds holds) {
+  std::string outputs;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const auto r = demo(program, args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("1 core"), std::string::npos) << r.out;
+    if (holds(r.out)) return;
+    outputs += r.out;
+  }
+  ADD_FAILURE() << "asyncrt-" << program << " on one core, three runs:\n" << outputs;
+}
+
+TEST(OnOneCore, TheGilDemoShowsNoSpeedupWithoutTheGil) {
+  OnOneCpu pinned;
+  holds_in_one_of_three("gil", {"--threads", "2", "--work-ms", "100"}, [](const std::string& out) {
+    return number_after(out, R"(CPU-bound, no GIL .* ([0-9.]+)x)") <= 1.2;
+  });
+}
+
+TEST(OnOneCore, TheCpuPoolIsNoFasterThanComputingInTurn) {
+  OnOneCpu pinned;
+  holds_in_one_of_three(
+      "io-vs-cpu", {"--jobs", "4", "--io-ms", "20", "--cpu-ms", "40"}, [](const std::string& out) {
+        const double sync = number_after(out, R"(CPU-bound  sync +(\d+) ms)");
+        const double pool = number_after(out, R"(CPU-bound  CPU pool +(\d+) ms)");
+        EXPECT_NE(out.find("4 rounds, 1 job at a time"), std::string::npos) << out;
+        return pool >= sync / 1.2;
+      });
+}
+
+TEST(OnOneCore, TwoPrimeCheckingThreadsAreNoFasterThanOne) {
+  OnOneCpu pinned;
+  holds_in_one_of_three(
+      "primes", {"--mode", "threads", "--workers", "2"}, [](const std::string& out) {
+        return number_after(out, R"(\nthreads +2 +[0-9.]+ ms +([0-9.]+)x)") <= 1.2;
+      });
 }
 
 TEST(Tour, ListsTheLessonAndRunsAStep) {
