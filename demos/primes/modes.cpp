@@ -24,10 +24,11 @@ double seconds_since(Clock::time_point start) {
 }
 
 // A check that computes right on the loop: it takes its turn, then holds the loop until done.
-// Only at the turn can the loop run anything else, a cancellation included.
-Task<bool> check_on_loop(std::uint64_t n, Algorithm algorithm) {
+// Only at the turn can the loop run anything else; a cancellation from the loop would wait for
+// the check to end, so Ctrl-C reaches it through `stop`, which the signal thread requests.
+Task<bool> check_on_loop(std::uint64_t n, Algorithm algorithm, std::stop_token stop) {
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-  const bool prime = is_prime(n, algorithm);
+  const bool prime = is_prime(n, algorithm, std::move(stop));
   co_return prime;
 }
 
@@ -79,7 +80,8 @@ ModeRun run_loop(const Job& job) {
   options.on_stall = [&](const StallReport& report) {
     if (!report.task.starts_with(check_prefix)) return;
     std::lock_guard lock(stalls_mutex);
-    run.stalled_tasks.emplace_back(report.task);
+    run.stalled_tasks.push_back(
+        {std::string(report.task), std::chrono::duration<double, std::milli>(report.ran).count()});
   };
   const auto start = Clock::now();
   {
@@ -89,7 +91,7 @@ ModeRun run_loop(const Job& job) {
     for (std::size_t i = 0; i < job.numbers.size(); ++i) {
       // Each check is a task of its own name, so the stall detector can say which one it was.
       const std::string name = fmt::format("{}{} ({})", check_prefix, i + 1, job.numbers[i]);
-      checks.push_back(named(name, check_on_loop(job.numbers[i], job.algorithm)));
+      checks.push_back(named(name, check_on_loop(job.numbers[i], job.algorithm, job.stop)));
     }
     run.prime = runtime.block_on(when_all(std::move(checks)), "primes on the loop");
   }  // joins the loop thread: every stall report is in

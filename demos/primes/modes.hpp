@@ -37,8 +37,12 @@ struct ModeRun {
   std::size_t workers = 1;
   double seconds = 0;
   std::vector<bool> prime{};
-  /// loop: the checks the stall detector caught holding the event loop ("check #2 (97)").
-  std::vector<std::string> stalled_tasks{};
+  /// loop: the checks the stall detector caught holding the event loop, in the order caught.
+  struct Stall {
+    std::string task;  // "check #2 (97)"
+    double ms = 0;     // how long it held the loop
+  };
+  std::vector<Stall> stalled_tasks{};
   /// chunks: how many pieces the numbers' divisor ranges were cut into.
   std::size_t chunks = 0;
   /// processes: the pid of the worker process that checked each number.

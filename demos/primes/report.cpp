@@ -75,6 +75,13 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
         "program took its core, or the CPU clocked down); run it again on an idle machine.\n");
   }
   for (const ModeRun& run : runs) {
+    if (run.mode != Mode::loop || run.stalled_tasks.empty()) continue;
+    fmt::print("\nthe stall detector caught, in the loop mode:\n");
+    for (const auto& stall : run.stalled_tasks) {
+      fmt::print("  {} held the event loop {:.1f} ms\n", stall.task, stall.ms);
+    }
+  }
+  for (const ModeRun& run : runs) {
     if (run.mode != Mode::processes) continue;
     std::map<long, std::vector<std::uint64_t>> by_pid;
     for (std::size_t i = 0; i < numbers.size(); ++i)
@@ -126,7 +133,14 @@ void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
         "\"efficiency\":{:.4f}",
         r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
         efficiency(run, serial, cores));
-    if (run.mode == Mode::loop) fmt::print(",\"stalls\":{}", run.stalled_tasks.size());
+    if (run.mode == Mode::loop) {
+      fmt::print(",\"stalls\":{},\"stalled\":[", run.stalled_tasks.size());
+      for (std::size_t i = 0; i < run.stalled_tasks.size(); ++i) {
+        fmt::print("{}{{\"task\":\"{}\",\"ms\":{:.3f}}}", i ? "," : "", run.stalled_tasks[i].task,
+                   run.stalled_tasks[i].ms);
+      }
+      fmt::print("]");
+    }
     if (run.mode == Mode::chunks) fmt::print(",\"chunks\":{}", run.chunks);
     if (run.mode == Mode::processes) {
       fmt::print(",\"checked_by\":[{}]", fmt::join(run.checked_by, ","));

@@ -21,13 +21,15 @@ inline constexpr int json_schema = 1;
 
 /// The answers (print_answers), the usable cores, then per mode: wall time, workers, speedup
 /// over serial and parallel efficiency (speedup / min(workers, cores)), with what each mode
-/// showed (stalls, worker pids); a line if an efficiency over 100% says the baseline ran slow.
+/// showed (stalls, worker pids); a line if an efficiency over 100% says the baseline ran slow;
+/// each check the stall detector caught, by name, with how long it held the loop.
 void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 const Job& job, std::size_t cores);
 
 /// {"schema":1,"cores":...,"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,
 /// "seconds":...,"speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every
-/// speedup. The loop run adds "stalls" (checks caught holding the loop), the processes run
+/// speedup. The loop run adds "stalls" (how many checks were caught holding the loop) and
+/// "stalled" ([{"task":"check #1 (97)","ms":...}], in the order caught), the processes run
 /// "checked_by" (the pid of the worker that checked each number, in input order).
 void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 std::size_t cores);

@@ -48,15 +48,22 @@ void about_this_process() {
              ::getuid(), ::getgid());
   fmt::print("working directory: {}\n", std::filesystem::current_path().string());
   fmt::print("(find it with: ps -ef | grep {})\n", ::getpid());
-  fmt::print("threads now (main, the Ctrl-C watcher): {}\n",
-             fmt::join(threads_of_this_process(), ", "));
+  const auto before = threads_of_this_process();
+  fmt::print("threads now (main, the Ctrl-C watcher): {}\n", fmt::join(before, ", "));
   {
     RuntimeOptions options;
     options.cpu_threads = 2;
     options.blocking_threads = 1;
     Runtime runtime(options);
-    fmt::print("threads with a Runtime (loop + 2 CPU + 1 blocking): {}\n",
-               threads_of_this_process().size());
+    const std::size_t with = threads_of_this_process().size();
+    fmt::print("threads with a Runtime (cpu_threads 2, blocking_threads 1): {}{}\n", with,
+               with == before.size() + 3 ? " (3 more: the loop and the CPU pool's 2)" : "");
+    auto first_blocking_call = []() -> Task<void> { co_await offload_blocking([] {}); };
+    runtime.block_on(first_blocking_call());
+    const std::size_t after_call = threads_of_this_process().size();
+    fmt::print(
+        "threads after its first blocking call: {}{}\n", after_call,
+        after_call == with + 1 ? " (the blocking pool starts its thread when first used)" : "");
   }
   fmt::print("threads after it shut down: {}\n", threads_of_this_process().size());
 }
@@ -67,7 +74,22 @@ int child_main(int ms, int status) {
   return status;
 }
 
-void children(std::chrono::milliseconds nap) {
+// Waits for `kid` to end, like join(), but looks at `stop` every 10 ms: on a stop request it
+// ends the child (SIGKILL) and returns false. (A blocking wait could not be cut short.)
+bool join_unless_stopped(bp::child& kid, std::stop_token stop) {
+  while (kid.running()) {
+    if (stop.stop_requested()) {
+      kid.terminate();
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kid.wait();  // collects its exit status
+  return true;
+}
+
+// Ctrl-C: the children still running are ended (bp::child's destructor terminates them).
+void children(std::chrono::milliseconds nap, std::stop_token stop) {
   const auto ms = std::to_string(nap.count());
   std::vector<bp::child> kids;
   kids.emplace_back("/proc/self/exe", bp::args({"--child", ms, "--status", "0"}));
@@ -75,7 +97,7 @@ void children(std::chrono::milliseconds nap) {
   kids.emplace_back("/proc/self/exe", bp::args({"--child", "60000", "--status", "0"}));
   for (auto& kid : kids) fmt::print("started child pid {}\n", kid.id());
   for (int i = 0; i < 2; ++i) {
-    kids[i].wait();  // join: wait for it to end
+    if (!join_unless_stopped(kids[i], stop)) return;  // join: wait for it to end
     fmt::print("joined child pid {}: exit status {}\n", kids[i].id(), kids[i].exit_code());
   }
   kids[2].terminate();  // it would sleep a minute: end it (SIGKILL)
@@ -153,7 +175,7 @@ int run(int argc, char** argv) {
   fmt::print("== a process and its threads\n");
   about_this_process();
   fmt::print("\n== child processes\n");
-  children(nap);
+  interrupts.guard("the child processes", [&] { children(nap, interrupts.token()); });
   fmt::print("\n== a pool of {} worker processes: map(double, [1..5])\n", workers);
   const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
   fmt::print("result: [{}]\n", fmt::join(results, ", "));

@@ -189,7 +189,9 @@ INSTANTIATE_TEST_SUITE_P(
         LongRun{"pools", {"--job-ms", "300", "--jobs", "40"}},
         LongRun{"race", {"--delay-ms", "5000"}}, LongRun{"semaphore", {"--query-ms", "5000"}},
         LongRun{"producer-consumer", {"--run-ms", "10000"}}, LongRun{"gil", {"--work-ms", "10000"}},
-        LongRun{"io-vs-cpu", {"--io-ms", "5000"}}, LongRun{"tour", {"--only", "race"}}),
+        LongRun{"io-vs-cpu", {"--io-ms", "5000"}},
+        LongRun{"io-vs-cpu", {"--io-ms", "1", "--cpu-ms", "10000", "--jobs", "1"}},
+        LongRun{"processes", {"--child-ms", "10000"}}, LongRun{"tour", {"--only", "race"}}),
     [](const auto& info) {
       std::string name = info.param.demo + "_" + std::to_string(info.index);
       std::replace(name.begin(), name.end(), '-', '_');

@@ -290,7 +290,7 @@ TEST(IoVsCpu, ConcurrencyHelpsIoBoundWorkNotCpuBoundWork) {
   const double cpu_loop = number_after(r.out, R"(CPU-bound  event loop +(\d+) ms)");
   EXPECT_LT(io_loop * 2, io_sync) << r.out;      // four 60 ms waits overlap on one thread
   EXPECT_GT(cpu_loop, cpu_sync * 0.7) << r.out;  // four 40 ms computations cannot
-  EXPECT_GE(cpu_loop, 160) << r.out;
+  EXPECT_GE(cpu_loop, 120) << r.out;  // 160 ms of work, sized to within a fraction: not 40
 }
 
 // --- pinned to one core: no "parallel" row may show a speedup ----------------------------------

@@ -84,8 +84,23 @@ TEST(PrimesDemo, LoopModeTripsTheStallDetector) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_NE(result.out.find(R"("mode":"serial")"), std::string::npos);  // the baseline
   EXPECT_EQ(result.out.find(R"("mode":"threads")"), std::string::npos);
-  // All six checks take milliseconds each on the loop; every one is caught.
-  EXPECT_NE(result.out.find(R"("stalls":6)"), std::string::npos) << result.out;
+  // All six checks take milliseconds each on the loop; every one is caught, by name.
+  EXPECT_NE(result.out.find(R"("stalls":6,"stalled":[{"task":"check #)"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find(R"x({"task":"check #6 (1099726899285419)","ms":)x"), std::string::npos)
+      << result.out;
+}
+
+TEST(PrimesDemo, TheStallDetectorsReportNamesEachCheck) {
+  const auto result = primes_with({"--mode", "loop", "--stall-ms", "1"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("the stall detector caught, in the loop mode:\n  check #"),
+            std::string::npos)
+      << result.out;
+  EXPECT_TRUE(std::regex_search(
+      result.out,
+      std::regex(R"(\n  check #2 \(112582705942171\) held the event loop [0-9.]+ ms\n)")))
+      << result.out;
 }
 
 TEST(PrimesDemo, ProcessesModeNamesItsWorkerPids) {
