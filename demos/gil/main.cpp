@@ -103,6 +103,7 @@ int run(int argc, char** argv) {
   s.work = milliseconds(cli.count("work-ms", 1, 60'000));
   s.switch_interval = std::chrono::microseconds(cli.count("switch-us", 100, 1'000'000));
   demo::InterruptWatch interrupts;
+  demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   s.stop = interrupts.token();
   demo::Timelines timelines(cli);
 

@@ -141,6 +141,7 @@ int run(int argc, char** argv) {
   s.cores = usable_cores();  // the affinity mask (one under `taskset -c 0`)
 
   demo::InterruptWatch interrupts;
+  demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
   SlowEchoServer server(s.io);
   RuntimeOptions options;
@@ -189,7 +190,7 @@ int run(int argc, char** argv) {
   // The pool runs its threads' worth of jobs at a time: rounds of them, each as long as one job.
   const auto rounds = static_cast<std::size_t>(cpu_rounds);
   const std::string pool_model =
-      rounds == 1 ? fmt::format("max: {} jobs at once on {}", s.jobs,
+      rounds == 1 ? fmt::format("max: {} at once on {}", demo::counted(s.jobs, "job"),
                                 demo::counted(runtime.cpu_threads(), "thread"))
                   : fmt::format("{}, {} at a time (one per thread)", demo::counted(rounds, "round"),
                                 demo::counted(runtime.cpu_threads(), "job"));

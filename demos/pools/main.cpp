@@ -1,6 +1,7 @@
 // asyncrt-pools: creating threads is the expensive part, so reuse them: a pool. This is
 // Python's concurrent.futures (submit, map, shutdown, futures) on a C++ thread pool, then the
-// same work the runtime's way: asyncrt::map offloading to the CPU pool.
+// same work the runtime's way: asyncrt::map, each job offloaded to the blocking pool (a job
+// that sleeps holds a thread without computing: that is what the blocking pool is for).
 
 #include <thread>
 
@@ -37,7 +38,8 @@ int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-pools",
                 "A thread pool with submit (a future), map (ordered results) and shutdown (wait,\n"
                 "or cancel what has not started): concurrent.futures on C++ threads; then the\n"
-                "same map on the asyncrt runtime.");
+                "same map on the asyncrt runtime (its blocking pool: the jobs wait, they do\n"
+                "not compute).");
   cli.add()("workers", demo::po::value<std::string>()->default_value("4"), "threads in the pool")(
       "jobs", demo::po::value<std::string>()->default_value("8"), "jobs to run")(
       "job-ms", demo::po::value<std::string>()->default_value("50"), "how long a job takes");
@@ -51,12 +53,12 @@ int run(int argc, char** argv) {
   demo::InterruptWatch interrupts;
   interrupted = interrupts.token();
   demo::Timelines timelines(cli);
-  const double rounds = std::ceil(static_cast<double>(jobs) / static_cast<double>(workers));
+  const std::size_t rounds = (jobs + workers - 1) / workers;
 
   // A job cut short by Ctrl-C throws out of its future: report the interrupt, not that.
   try {
-    fmt::print("== submit: one future per job ({} jobs of {} ms, {} workers)\n", jobs, each.count(),
-               workers);
+    fmt::print("== submit: one future per job ({} of {} ms, {})\n", demo::counted(jobs, "job"),
+               each.count(), demo::counted(workers, "worker"));
     {
       const auto start = std::chrono::steady_clock::now();
       ThreadPoolExecutor executor(workers);
@@ -65,8 +67,8 @@ int run(int argc, char** argv) {
         futures.push_back(executor.submit([n, each] { return square_slowly(n, each); }));
       std::uint64_t sum = 0;
       for (auto& f : futures) sum += f.get();
-      fmt::print("sum of squares = {} in {:.0f} ms (model: {} rounds x {} ms)\n", sum,
-                 demo::ms_since(start), rounds, each.count());
+      fmt::print("sum of squares = {} in {:.0f} ms (model: {} of {} ms)\n", sum,
+                 demo::ms_since(start), demo::counted(rounds, "round"), each.count());
     }
 
     interrupts.throw_if_interrupted("submit");
@@ -105,18 +107,22 @@ int run(int argc, char** argv) {
     }
 
     interrupts.throw_if_interrupted("shutdown");
-    fmt::print("\n== the runtime's way: asyncrt::map offloading to the CPU pool ({} threads)\n",
-               workers);
+    fmt::print(
+        "\n== the runtime's way: asyncrt::map, each job offloaded to the blocking pool ({} "
+        "threads:\n   a job that sleeps holds its thread without computing, so not the CPU pool)\n",
+        workers);
     {
       RuntimeOptions options;
-      options.cpu_threads = workers;
+      options.blocking_threads = workers;
       Runtime runtime(options);
       std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
       const auto start = std::chrono::steady_clock::now();
       auto squares_task = [&]() -> Task<std::vector<std::uint64_t>> {
-        // A plain function: map offloads each call to the CPU pool, `workers` at a time.
-        co_return co_await asyncrt::map([each](std::uint64_t n) { return square_slowly(n, each); },
-                                        numbers, workers);
+        // `workers` jobs at a time, each a task that waits for its call on the blocking pool.
+        auto job = [each](std::uint64_t n) {
+          return offload_blocking([n, each] { return square_slowly(n, each); });
+        };
+        co_return co_await asyncrt::map(job, numbers, workers);
       };
       try {
         const auto squares = runtime.block_on(squares_task(), "map");

@@ -36,9 +36,11 @@ std::string what_it_showed(const ModeRun& run, const Job& job) {
           job.numbers.size(),
           std::chrono::duration_cast<std::chrono::milliseconds>(job.stall_threshold).count());
     case Mode::threads:
-      return fmt::format("{} threads of the CPU pool, a whole number each", run.workers);
+      return fmt::format("{} of the CPU pool, a whole number each",
+                         demo::counted(run.workers, "thread"));
     case Mode::chunks:
-      return fmt::format("{} threads, the numbers cut into {} chunks", run.workers, run.chunks);
+      return fmt::format("{}, the numbers cut into {}", demo::counted(run.workers, "thread"),
+                         demo::counted(run.chunks, "chunk"));
     case Mode::processes: {
       std::vector<long> pids = run.checked_by;
       std::sort(pids.begin(), pids.end());

@@ -176,7 +176,7 @@ int run(int argc, char** argv) {
   about_this_process();
   fmt::print("\n== child processes\n");
   interrupts.guard("the child processes", [&] { children(nap, interrupts.token()); });
-  fmt::print("\n== a pool of {} worker processes: map(double, [1..5])\n", workers);
+  fmt::print("\n== a pool of {}: map(double, [1..5])\n", demo::counted(workers, "worker process"));
   const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
   fmt::print("result: [{}]\n", fmt::join(results, ", "));
   timelines.finish("Processes");

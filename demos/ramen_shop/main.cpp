@@ -9,6 +9,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/timelines.hpp"
+#include "common/work.hpp"
 #include "ramen_shop/recipe.hpp"
 
 using namespace asyncrt;
@@ -58,6 +59,7 @@ int run(int argc, char** argv) {
   }
 
   demo::InterruptWatch interrupts;
+  demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   shop.stop = interrupts.token();
   demo::Timelines timelines(cli);
 

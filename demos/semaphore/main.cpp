@@ -121,15 +121,17 @@ int run(int argc, char** argv) {
 
   timelines.section();
   const auto semaphore = guarded(share(s, s.connections, "query"), "the semaphore");
-  fmt::print("semaphore({}): {} tasks, at most {} at once, {:.0f} ms (model: {} rounds of {} ms)\n",
-             s.connections, s.tasks, semaphore.most_at_once, semaphore.wall_ms,
-             (s.tasks + s.connections - 1) / s.connections, s.query.count());
+  fmt::print(
+      "semaphore({}): {}, at most {} at once, {:.0f} ms (model: {} of {} ms)\n", s.connections,
+      demo::counted(s.tasks, "task"), semaphore.most_at_once, semaphore.wall_ms,
+      demo::counted((s.tasks + s.connections - 1) / s.connections, "round"), s.query.count());
   timelines.show(fmt::format("a semaphore of {}", s.connections));
 
   timelines.section();
   const auto mutex = guarded(share(s, 1, "print"), "the mutex");
-  fmt::print("mutex:        {} tasks, at most {} at once, {:.0f} ms (model: {} rounds of {} ms)\n",
-             s.tasks, mutex.most_at_once, mutex.wall_ms, s.tasks, s.query.count());
+  fmt::print("mutex:        {}, at most {} at once, {:.0f} ms (model: {} of {} ms)\n",
+             demo::counted(s.tasks, "task"), mutex.most_at_once, mutex.wall_ms,
+             demo::counted(s.tasks, "round"), s.query.count());
   timelines.show("a mutex (a semaphore of 1)");
 
   timelines.section();

@@ -113,6 +113,7 @@ int run(int argc, char** argv) {
   s.stop_after = milliseconds(cli.count("stop-after", 0, 3'600'000));
 
   demo::InterruptWatch interrupts;
+  demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
   demo::Log log;
   fmt::print("== a thread with a stop flag\n");

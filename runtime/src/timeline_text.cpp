@@ -8,7 +8,21 @@
 namespace asyncrt::trace {
 namespace {
 
-constexpr std::size_t label_width = 14;
+// Lane labels take the room their longest name needs, between these widths: a name longer
+// than the widest label is cut.
+constexpr std::size_t narrowest_label = 14, widest_label = 24;
+
+// A thread lane's label is its name; a task lane's is indented and starts with its letter.
+constexpr std::size_t thread_label_extra = 1, task_label_extra = 4;
+
+std::size_t label_width_of(const Timeline& t) {
+  std::size_t width = narrowest_label;
+  for (const auto& lane : t.lanes) {
+    width = std::max(width,
+                     lane.name.size() + (lane.is_thread ? thread_label_extra : task_label_extra));
+  }
+  return std::min(width, widest_label);
+}
 
 double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -84,6 +98,7 @@ std::string fit(std::string_view text, std::size_t width) {
 }  // namespace
 
 std::string render_text(const Timeline& t, const TextStyle& style) {
+  const std::size_t label_width = label_width_of(t);
   const std::size_t columns =
       std::max<std::size_t>(style.width, label_width + 12) - label_width - 2;
   std::string out;
@@ -94,14 +109,14 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
   for (const auto& lane : t.lanes) {
     std::string label;
     if (lane.is_thread) {
-      label = fit(lane.name, label_width - 1) + " ";
+      label = fit(lane.name, label_width - thread_label_extra) + " ";
     } else {
       if (++task_lanes > style.max_task_lanes) {
         ++hidden;
         continue;
       }
       const char symbol = t.tasks[t.task_of[lane.spans.front()]].symbol;
-      label = fmt::format(" {} {}", symbol, fit(lane.name, label_width - 4)) + " ";
+      label = fmt::format(" {} {}", symbol, fit(lane.name, label_width - task_label_extra)) + " ";
     }
     out += label + "|";
     const auto column = std::max(t.length, Clock::duration(1)) / static_cast<Clock::rep>(columns);

@@ -48,10 +48,11 @@ TEST(Timeline, TextLanesFitTheWidthAndShowWhoRanWhen) {
   const auto text = render_text(sample(), TextStyle{80, false});
   const auto rows = lines(text);
   for (const auto& row : rows) EXPECT_LE(row.size(), 80u) << row;
-  // 64 columns over 100 ms: A fills the first 40%, B the next 40% of its lane.
-  const std::regex loop(R"(^loop +\|A{25,26}\.{38,39}\|$)");
-  const std::regex cpu(R"(^cpu-1 +\|\.{25,26}B{25,27}'?\.{11,13}\|$)");
-  const std::regex waits(R"(^ A boil .*\| {25,26}~{38,39}\|$)");
+  // The labels are as wide as " A boil \"water\" <1> " (20), which leaves 58 columns over
+  // 100 ms: A fills the first 40%, B the next 40% of its lane.
+  const std::regex loop(R"(^loop {16}\|A{23,24}'?\.{33,35}\|$)");
+  const std::regex cpu(R"(^cpu-1 {15}\|\.{23,24}B{23,25}'?\.{10,12}\|$)");
+  const std::regex waits(R"(^ A boil "water" <1> \| {23,24}~{34,35}\|$)");
   EXPECT_TRUE(std::regex_match(rows.at(1), loop)) << text;
   EXPECT_TRUE(std::regex_match(rows.at(2), cpu)) << text;
   EXPECT_TRUE(std::regex_match(rows.at(3), waits)) << text;
@@ -59,6 +60,23 @@ TEST(Timeline, TextLanesFitTheWidthAndShowWhoRanWhen) {
   EXPECT_NE(text.find("B=prep"), std::string::npos);
   EXPECT_EQ(text.find('\x1b'), std::string::npos);  // no colour unless asked
   EXPECT_NE(render_text(sample(), TextStyle{80, true}).find("\x1b["), std::string::npos);
+}
+
+// Labels widen for long names ("echo-connection" whole), up to 24 characters; longer names are
+// cut, and every line still fits the width.
+TEST(Timeline, LabelsShowLongNamesWholeUpToALimit) {
+  const auto t0 = Clock::now();
+  const std::string longest(40, 'x');
+  std::vector<Span> spans{
+      {"echo-connection", Kind::waiting, {}, {}, t0, t0 + 10ms},
+      {"RetrieveDish", Kind::computing, "main", {}, t0, t0 + 10ms},
+  };
+  const auto text = render_text(Timeline::layout(spans, t0), TextStyle{80, false});
+  EXPECT_NE(text.find(" A echo-connection |"), std::string::npos) << text;
+  spans.push_back({longest, Kind::waiting, {}, {}, t0, t0 + 5ms});
+  const auto cut = render_text(Timeline::layout(std::move(spans), t0), TextStyle{80, false});
+  EXPECT_NE(cut.find(" C " + std::string(20, 'x') + " |"), std::string::npos) << cut;
+  for (const auto& row : lines(cut)) EXPECT_LE(row.size(), 80u) << row;
 }
 
 TEST(Timeline, SvgHasABarPerSpanWithEscapedNames) {
