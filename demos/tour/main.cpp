@@ -1,23 +1,24 @@
 // asyncrt-tour: the whole lesson in order. Runs each demo (a real child process, found next to
-// this executable) on small inputs with a short explanation before it; finishes in about a
-// minute. `--only NAME` runs one step, `--list` lists them.
+// this executable; scale-out under mpirun) on small inputs with a short explanation before it;
+// about 10 s. `--only NAME` runs one step, `--list` lists them; `--timeline`, `--svg DIR` and
+// `--trace DIR` are passed on to every step that draws.
 
 #include <csignal>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <utility>
+
+#include <unistd.h>
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
-#include <asyncrt/trace.hpp>
-
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
-#include "common/timelines.hpp"
 
 using namespace asyncrt;
 namespace bp = boost::process;
@@ -29,6 +30,7 @@ struct Step {
   std::vector<std::string> args;
   std::string lesson;  // the heading
   std::string intro;   // what to look for
+  int mpi_ranks = 0;   // run under mpirun with this many ranks (scale-out)
 };
 
 const std::vector<Step>& steps() {
@@ -54,13 +56,19 @@ const std::vector<Step>& steps() {
        "Waiting overlaps on one thread; computing only gets faster with more cores."},
       {"processes",
        {},
-       "4. Processes and threads",
+       "4, 7. Processes and threads",
        "A process has a pid, an owner and threads; children are started, joined, killed; a\n"
        "pool of worker processes maps double over 1..5."},
       {"profiling",
        {"--repeat", "5000", "--rounds", "3"},
        "4b. Profiling",
        "Measure before you optimise: eight ways to build 100 numbers, timed."},
+      {"scale-out",
+       {"--random", "1500"},
+       "5. Scale up vs scale out",
+       "More machines acting as one: the exercise over MPI ranks, each its own process (on\n"
+       "other machines with a hostfile), each with its own pool.",
+       2},
       {"worker",
        {"--stop-after", "400", "--rest-ms", "150", "--overwork-ms", "20"},
        "6. Threads in practice: stopping a worker",
@@ -105,16 +113,68 @@ std::filesystem::path demo_path(const std::string& demo) {
   return std::filesystem::read_symlink("/proc/self/exe").parent_path() / ("asyncrt-" + demo);
 }
 
+// mpirun, where the build found MPI (and it is still there).
+std::optional<std::string> mpiexec() {
+#ifdef ASYNCRT_MPIEXEC
+  if (std::filesystem::exists(ASYNCRT_MPIEXEC)) return std::string(ASYNCRT_MPIEXEC);
+#endif
+  return std::nullopt;
+}
+
+// "tour.svg", step 3 of ramen-shop -> "tour-03-ramen-shop.svg": one file per step, next to the
+// file named on the tour's command line.
+std::string file_for_step(const std::string& tour_file, std::size_t number, const Step& step) {
+  const std::filesystem::path path(tour_file);
+  const auto name = fmt::format("{}-{:02}-{}{}", path.stem().string(), number, step.demo,
+                                path.extension().string());
+  return (path.parent_path() / name).string();
+}
+
+// The step's arguments, with the tour's --timeline, --svg and --trace passed on.
+std::vector<std::string> args_of(const Step& step, std::size_t number, const demo::Cli& cli) {
+  std::vector<std::string> args = step.args;
+  const bool draws = std::find(args.begin(), args.end(), "--timeline") != args.end();
+  if (cli.has("timeline") && !draws) args.push_back("--timeline");
+  if (auto svg = cli.svg_path())
+    args.insert(args.end(), {"--svg", file_for_step(*svg, number, step)});
+  if (auto trace = cli.trace_path()) {
+    args.insert(args.end(), {"--trace", file_for_step(*trace, number, step)});
+  }
+  return args;
+}
+
+// The step's command line as a person would type it.
+std::string shown_command(const Step& step, const std::vector<std::string>& args) {
+  return fmt::format("{}asyncrt-{}{}{}",
+                     step.mpi_ranks ? fmt::format("mpirun -np {} ", step.mpi_ranks) : "", step.demo,
+                     args.empty() ? "" : " ", fmt::join(args, " "));
+}
+
+// The program that runs a step, and its arguments: the demo itself, or mpirun starting its ranks.
+std::pair<std::string, std::vector<std::string>> command_of(const Step& step,
+                                                            std::vector<std::string> args) {
+  const std::string exe = demo_path(step.demo).string();
+  if (step.mpi_ranks == 0) return {exe, std::move(args)};
+  // More ranks than cores needs --oversubscribe; Open MPI refuses root unless told.
+  std::vector<std::string> all{"--oversubscribe", "-np", std::to_string(step.mpi_ranks)};
+  if (::geteuid() == 0) all.push_back("--allow-run-as-root");
+  all.push_back(exe);
+  all.insert(all.end(), args.begin(), args.end());
+  return {*mpiexec(), std::move(all)};
+}
+
 int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-tour",
                 "The whole lesson in order: each demo on small inputs, with a short explanation.\n"
-                "About a minute. Ctrl-C stops it.");
+                "About 10 s. Ctrl-C stops it. --timeline is passed on to every step; --svg FILE\n"
+                "and --trace FILE write one file per step beside FILE (tour.svg:\n"
+                "tour-01-ramen-shop.svg, ...).");
   cli.add()("only", demo::po::value<std::string>(), "run only the steps of this demo")(
       "list", "list the steps and exit");
   if (auto done = cli.parse(argc, argv)) return *done;
   if (cli.has("list")) {
     for (const auto& step : steps()) {
-      fmt::print("{:<44} asyncrt-{} {}\n", step.lesson, step.demo, fmt::join(step.args, " "));
+      fmt::print("{:<44} {}\n", step.lesson, shown_command(step, step.args));
     }
     return 0;
   }
@@ -128,7 +188,6 @@ int run(int argc, char** argv) {
   }
 
   demo::InterruptWatch interrupts;
-  demo::Timelines timelines(cli);
   std::mutex running_mutex;
   bp::child* running = nullptr;
   std::stop_callback forward(interrupts.token(), [&] {
@@ -137,18 +196,27 @@ int run(int argc, char** argv) {
   });
 
   const auto start = std::chrono::steady_clock::now();
-  std::size_t ran = 0;
+  std::size_t ran = 0, number = 0;
   for (const auto& step : steps()) {
+    ++number;
     if (only && step.demo != *only) continue;
-    fmt::print("\n{}\n{}\n{}\n$ asyncrt-{} {}\n\n", std::string(78, '='), step.lesson, step.intro,
-               step.demo, fmt::join(step.args, " "));
+    const auto args = args_of(step, number, cli);
+    fmt::print("\n{}\n{}\n{}\n$ {}asyncrt-{} {}\n\n", std::string(78, '='), step.lesson, step.intro,
+               step.mpi_ranks ? fmt::format("mpirun -np {} ", step.mpi_ranks) : "", step.demo,
+               fmt::join(args, " "));
     std::fflush(stdout);
     const auto exe = demo_path(step.demo);
+    if (step.mpi_ranks && (!mpiexec() || !std::filesystem::exists(exe))) {
+      fmt::print(
+          "skipped: this build has no asyncrt-scale-out (it is built where Open MPI and "
+          "Boost.MPI\nare installed: see the README, \"Scale up vs scale out\")\n");
+      continue;
+    }
     if (!std::filesystem::exists(exe)) {
       throw std::runtime_error(fmt::format("cannot find {} next to the tour", exe.string()));
     }
-    trace::Scope span(step.demo);
-    bp::child child(exe.string(), bp::args(step.args));
+    auto [program, all_args] = command_of(step, args);
+    bp::child child(program, bp::args(all_args));
     {
       std::lock_guard lock(running_mutex);
       running = &child;
@@ -170,8 +238,6 @@ int run(int argc, char** argv) {
       "and --trace.\n",
       std::string(78, '='), demo::counted(ran, "step"),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  timelines.show("the tour: one span per step");
-  timelines.finish("The asyncrt tour");
   return 0;
 }
 

@@ -1,12 +1,14 @@
 // Each lesson demo end to end, on small inputs: its output shows the property it teaches.
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -389,12 +391,35 @@ TEST(OnOneCore, TwoPrimeCheckingThreadsAreNoFasterThanOne) {
 TEST(Tour, ListsTheLessonAndRunsAStep) {
   const auto list = demo("tour", {"--list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(lines_of(list.out).size(), 14u);
+  EXPECT_EQ(lines_of(list.out).size(), 15u);
+  // In the lesson's order, §5 (scale out) between profiling and threads.
+  EXPECT_LT(position(list.out, "4b. Profiling"), position(list.out, "5. Scale up vs scale out"));
+  EXPECT_LT(position(list.out, "5. Scale up vs scale out"), position(list.out, "6. Threads"));
   const auto r = demo("tour", {"--only", "semaphore"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("10b. Semaphores and deadlock"), std::string::npos);
   EXPECT_NE(r.out.find("DEADLOCK detected"), std::string::npos);
   EXPECT_NE(r.out.find("The tour ran 1 step in"), std::string::npos);
+}
+
+// The tour's --timeline, --svg and --trace reach its steps: one file per step, beside the
+// file the tour was given.
+TEST(Tour, PassesItsDrawingOptionsToTheSteps) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / ("asyncrt-tour-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto r =
+      demo("tour", {"--only", "semaphore", "--timeline", "--svg", (dir / "tour.svg").string(),
+                    "--trace", (dir / "tour.json").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("$ asyncrt-semaphore --query-ms 10 --timeout-ms 100 --timeline --svg "),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("timeline: a semaphore of 5"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::exists(dir / "tour-14-semaphore.svg"));
+  EXPECT_TRUE(fs::exists(dir / "tour-14-semaphore.json"));
+  EXPECT_FALSE(fs::exists(dir / "tour.svg"));
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -100,6 +100,19 @@ void expect_same_as_one_process(int ranks, const std::vector<std::string>& list,
   EXPECT_EQ(std::unique(pids.begin(), pids.end()), pids.end()) << "ranks are distinct processes";
 }
 
+// The tour's §5 step starts two ranks under mpirun (the tour sits next to the demo).
+TEST(ScaleOut, TheTourRunsItUnderMpirun) {
+  const auto tour = (std::filesystem::path(scale_out).parent_path() / "asyncrt-tour").string();
+  const auto r = run_program(tour, {"--only", "scale-out"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("5. Scale up vs scale out\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("$ mpirun -np 2 asyncrt-scale-out --random 1500\n"), std::string::npos)
+      << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\n2 ranks \(2 workers\) +[0-9.]+ s)")))
+      << r.out;
+  EXPECT_NE(r.out.find("The tour ran 1 step in"), std::string::npos) << r.out;
+}
+
 TEST(ScaleOut, TwoRanksAgreeWithTheSingleProcessDemo) {
   expect_same_as_one_process(2, {"--random", "400", "--near", "1e13", "--seed", "7"});
 }
