@@ -5,6 +5,8 @@
 
 #include <fmt/core.h>
 
+#include <asyncrt/cpu_pool.hpp>
+
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
@@ -44,6 +46,7 @@ int run(int argc, char** argv) {
   shop.minute = std::chrono::milliseconds(cli.count("minute-ms", 1, 1'000));
   const std::string mode = cli.choice("mode", {"sync", "async", "parallel", "both", "all"});
   shop.virtual_time = cli.has("virtual-time");
+  shop.cores = usable_cores();
   if (shop.virtual_time && mode != "async") {
     throw demo::UsageError(
         "--virtual-time needs --mode async (the other modes use threads, which have no virtual "
@@ -66,11 +69,13 @@ int run(int argc, char** argv) {
   const Recipe& r = shop.recipe;
   fmt::print(
       "The ramen shop: {}; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
-      "(1 minute = {:g} ms{}); {}\n\n",
+      "(1 minute = {:g} ms{}); {}; {}\n\n",
       demo::counted(shop.orders, "order"), r.boil, r.prepare, r.cook, r.serve, shop.minute.count(),
-      shop.virtual_time ? " of virtual time" : "", demo::counted(shop.burners, "burner"));
-  fmt::print("{:<9} {:>5} {:>10} {:>10} {:>9} {:>8} {:>7}  {}\n", "mode", "cooks", "wall (min)",
-             "bowls/hour", "predicted", "of bound", "burners", "bounded by");
+      shop.virtual_time ? " of virtual time" : "", demo::counted(shop.burners, "burner"),
+      demo::counted(shop.cores, "core"));
+  fmt::print("{:<9} {:>5}  {:>17}  {:>26}\n", "", "", "wall (min)", "bowls an hour");
+  fmt::print("{:<9} {:>5}  {:>8} {:>8}  {:>8} {:>8} {:>8} {:>8}  {}\n", "mode", "cooks", "measured",
+             "exact", "measured", "exact", "bound", "burners", "bounded by");
 
   std::vector<Service> services;
   for (Mode m : modes) {
@@ -78,14 +83,13 @@ int run(int argc, char** argv) {
     const Service service =
         interrupts.guard(fmt::format("the {} mode", mode_name(m)), [&] { return serve(m, shop); });
     const auto prediction = predict(m, service.cooks, shop);
-    fmt::print("{:<9} {:>5} {:>10.1f} {:>10.1f} {:>9.1f} {:>7.0f}% {:>7}  {}\n", mode_name(m),
-               service.cooks, service.wall_minutes, service.bowls_per_hour(),
-               prediction.bowls_per_hour,
-               100 * service.bowls_per_hour() / prediction.bowls_per_hour, service.most_burners,
-               prediction.bounded_by);
+    fmt::print("{:<9} {:>5}  {:>8.1f} {:>8.1f}  {:>8.1f} {:>8.1f} {:>8.1f} {:>8}  {}\n",
+               mode_name(m), service.cooks, service.wall_minutes, prediction.exact_minutes,
+               service.bowls_per_hour(),
+               static_cast<double>(shop.orders) * 60 / prediction.exact_minutes,
+               prediction.bound_per_hour, service.most_burners, prediction.bounded_by);
     services.push_back(service);
-    timelines.show(
-        fmt::format("{} ({} cook{})", mode_name(m), service.cooks, service.cooks == 1 ? "" : "s"));
+    timelines.show(fmt::format("{} ({})", mode_name(m), demo::counted(service.cooks, "cook")));
   }
 
   auto find = [&](Mode m) -> const Service* {
@@ -95,8 +99,9 @@ int run(int argc, char** argv) {
     return nullptr;
   };
   fmt::print(
-      "\nburners = the most burners in use at once; a batch also waits for the first\n"
-      "boil and the last cook, so it stays a little under the steady-state bound.\n");
+      "\nexact = this batch's schedule worked out step by step (burners and hands first come,\n"
+      "first served); bound = the steady state, which a batch never quite reaches (it waits\n"
+      "for the first boil and the last cook); burners = the most in use at once.\n");
   if (const auto* sync = find(Mode::sync), *async = find(Mode::async); sync && async) {
     fmt::print("async vs sync: {:.2f}x the bowls an hour with the same single cook\n",
                async->bowls_per_hour() / sync->bowls_per_hour());
