@@ -91,7 +91,8 @@ std::size_t default_workers() {
 }
 
 std::string counted(std::size_t n, std::string_view noun) {
-  return fmt::format("{} {}{}", n, noun, n == 1 ? "" : "s");
+  if (n == 1) return fmt::format("{} {}", n, noun);
+  return fmt::format("{} {}{}", n, noun, noun.ends_with('s') ? "es" : "s");
 }
 
 }  // namespace asyncrt::demo

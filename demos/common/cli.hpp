@@ -40,7 +40,8 @@ int guarded_main(std::string_view program, const std::function<int()>& body);
 /// The cores this process may run on (its affinity mask), as the default worker count.
 std::size_t default_workers();
 
-/// A count and its noun: "1 core", "2 cores" (the plural adds an s).
+/// A count and its noun: "1 core", "2 cores", "2 processes" (the plural adds an s, or es after
+/// an s).
 std::string counted(std::size_t n, std::string_view noun);
 
 }  // namespace asyncrt::demo

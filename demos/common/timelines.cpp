@@ -42,13 +42,19 @@ Timelines::Timelines(const Cli& cli) : cli_(cli), section_start_(trace::Clock::n
   }
 }
 
-void Timelines::show(std::string_view title) const {
-  if (!recording_ || !cli_.timeline()) return;
-  std::vector<trace::Span> spans;
-  for (auto& span : recording_->snapshot()) {
-    if (span.end >= section_start_) spans.push_back(std::move(span));
+trace::Timeline Timelines::layout(std::vector<trace::Span> spans, const Section& section) const {
+  std::vector<trace::Span> inside;
+  for (auto& span : spans) {
+    if (span.end >= section.start && span.start <= section.end) inside.push_back(std::move(span));
   }
-  const auto timeline = trace::Timeline::layout(std::move(spans), section_start_);
+  return trace::Timeline::layout(std::move(inside), section.start);
+}
+
+void Timelines::show(std::string_view title) {
+  if (!recording_) return;
+  sections_.push_back({std::string(title), section_start_, trace::Clock::now()});
+  if (!cli_.timeline()) return;
+  const auto timeline = layout(recording_->snapshot(), sections_.back());
   std::fflush(stdout);
   fmt::print("\ntimeline: {}\n{}\n", title,
              trace::render_text(timeline, trace::TextStyle{80, colour_terminal()}));
@@ -58,9 +64,16 @@ void Timelines::show(std::string_view title) const {
 void Timelines::finish(std::string_view title) {
   if (!recording_) return;
   const auto origin = recording_->origin();
-  const auto timeline = trace::Timeline::layout(recording_->finish(), origin);
-  if (auto path = cli_.svg_path()) write_file(*path, trace::render_svg(timeline, title));
-  if (auto path = cli_.trace_path()) write_file(*path, trace::render_chrome_trace(timeline));
+  const auto spans = recording_->finish();
+  if (auto path = cli_.svg_path()) {
+    std::vector<trace::TimelinePanel> panels;
+    for (const auto& section : sections_) panels.push_back({section.title, layout(spans, section)});
+    if (panels.empty()) panels.push_back({"", trace::Timeline::layout(spans, origin)});
+    write_file(*path, trace::render_svg(panels, title));
+  }
+  if (auto path = cli_.trace_path()) {
+    write_file(*path, trace::render_chrome_trace(trace::Timeline::layout(spans, origin)));
+  }
 }
 
 }  // namespace asyncrt::demo

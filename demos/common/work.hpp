@@ -13,8 +13,9 @@
 
 namespace asyncrt::demo {
 
-/// How many rounds of the demos' arithmetic one core does in a second, measured the first time
-/// it is asked (about 15 ms, on the calling thread) and the same for the rest of the process.
+/// How many rounds of the demos' arithmetic one core does in a second of CPU time, measured the
+/// first time it is asked (about 15 ms of the calling thread's CPU time, so another program on
+/// the core does not skew it) and the same for the rest of the process.
 double work_rounds_per_second();
 
 /// The rounds that take one uncontended core `duration`.

@@ -39,6 +39,8 @@ class SlowEchoServer {
     acceptor_.bind(any);
     acceptor_.listen();
     port_ = acceptor_.local_endpoint().port();
+    // Its loop's lane is "server", apart from the client's "loop".
+    asio::post(runtime_.loop(), [] { trace::name_this_thread("server"); });
     runtime_.spawn(accept(delay), "echo-server");
   }
   ~SlowEchoServer() { runtime_.shutdown(); }
@@ -76,9 +78,11 @@ class SlowEchoServer {
   unsigned short port_ = 0;
 };
 
-// One I/O-bound job, blocking: connect, send a line, wait for the echo. A stop request shuts
-// the socket down, which ends the blocking read (with an error).
-void request_blocking(unsigned short port, std::stop_token stop) {
+// One I/O-bound job, blocking: connect, send a line, wait for the echo; the calling thread
+// sleeps meanwhile (drawn as a wait on its lane). A stop request shuts the socket down, which
+// ends the blocking read (with an error).
+void request_blocking(const std::string& name, unsigned short port, std::stop_token stop) {
+  trace::Scope waiting(name, trace::Kind::waiting);
   asio::io_context io;
   tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), port});
@@ -88,8 +92,9 @@ void request_blocking(unsigned short port, std::stop_token stop) {
   asio::read_until(socket, reply, '\n');
 }
 
-// The same job as a coroutine: the loop is free while it waits.
+// The same job as a coroutine: the loop is free while it waits (drawn on the task's lane).
 Task<void> request_async(unsigned short port) {
+  trace::Suspension waiting;
   tcp::socket socket(co_await asio::this_coro::executor);
   co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, asio::use_awaitable);
   co_await asio::async_write(socket, asio::buffer(std::string("ping\n")), asio::use_awaitable);
@@ -168,18 +173,28 @@ int run(int argc, char** argv) {
   };
 
   row("I/O-bound", "sync", n * io, "sum: one wait after another", [&] {
-    for (std::size_t i = 0; i < s.jobs; ++i) request_blocking(server.port(), interrupts.token());
+    for (std::size_t i = 1; i <= s.jobs; ++i) {
+      request_blocking(fmt::format("request-{}", i), server.port(), interrupts.token());
+    }
   });
   row("I/O-bound", "event loop", io, "max: the waits overlap on one thread", [&] {
     all_on_the_loop(runtime, s.jobs, "request", [&] { return request_async(server.port()); });
   });
   row("I/O-bound", "blocking pool", io, "max: one blocking thread per request", [&] {
     all_on_the_loop(runtime, s.jobs, "request", [&]() -> Task<void> {
-      co_await offload_blocking([&] { request_blocking(server.port(), interrupts.token()); });
+      // (The call is named before the co_await: g++ 12 frees a string captured by a lambda
+      // built inside the co_await expression twice.)
+      auto call = [&, name = std::string(trace::current_task())] {
+        request_blocking(name, server.port(), interrupts.token());
+      };
+      co_await offload_blocking(std::move(call));
     });
   });
   row("CPU-bound", "sync", n * cpu, "sum: one job after another", [&] {
-    for (std::size_t i = 0; i < s.jobs; ++i) demo::burn_cpu(s.cpu, interrupts.token());
+    for (std::size_t i = 1; i <= s.jobs; ++i) {
+      trace::Scope computing(fmt::format("compute-{}", i));
+      demo::burn_cpu(s.cpu, interrupts.token());
+    }
   });
   row("CPU-bound", "event loop", n * cpu, "sum: one thread computes them in turn", [&] {
     all_on_the_loop(runtime, s.jobs, "compute", [&]() -> Task<void> {

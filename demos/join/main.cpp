@@ -3,6 +3,8 @@
 // spawned and not awaited, or awaited. Then daemon-like work that dies with its owner vs work
 // that outlives it: a real child process starts both, and its main() returns.
 
+#include <map>
+#include <optional>
 #include <thread>
 
 #include <boost/process/args.hpp>
@@ -37,9 +39,15 @@ void threads(const demo::Log& log, milliseconds sleep, bool join, std::stop_toke
     trace::name_this_thread("sub");
     sub_task(log, sleep, stop);
   });
-  if (join) sub.join();
-  log("main: all finished");
-  if (!join) sub.join();  // (joined afterwards only so the demo ends tidily)
+  if (join) {
+    trace::Scope joining("main", trace::Kind::waiting);  // main's thread sleeps in join()
+    sub.join();
+  }
+  {
+    trace::Scope finishing("main");
+    log("main: all finished");
+  }
+  if (!join) sub.join();  // (joined afterwards only so the demo ends tidily; not drawn)
 }
 
 void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
@@ -53,6 +61,7 @@ void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
   };
   auto main_flow = [&]() -> Task<void> {
     if (await_it) {
+      trace::Suspension waiting;  // main's own lane: suspended until the sub-task is done
       co_await named("sub-task", sub());
     } else {
       runtime.spawn(sub(), "sub-task");  // detached: main goes on at once
@@ -91,6 +100,47 @@ int owner(milliseconds sleep) {
   return 0;  // ~jthread joins `normal`; then the process exits and the daemon dies with it
 }
 
+// The child's threads drawn from outside, from what it prints ("[ 2.6 ms] daemon (tid 42)
+// daemon: tick 1"): a lane per thread, "daemon (pid 41)", each line a moment of work and the
+// time between asleep, from the child's first line on. After its last line the owner's main
+// thread waits for `normal` (its jthread's join) and the daemon sleeps until the process ends,
+// which ends it. (The child's own spans cannot be recorded here: they are in another process.)
+class ChildLanes {
+ public:
+  explicit ChildLanes(long pid) : pid_(pid) {}
+
+  void saw(const std::string& line) {
+    const auto name_at = line.find("] ");
+    if (name_at == std::string::npos) return;
+    const auto name_end = line.find(' ', name_at + 2);
+    const std::string thread = line.substr(name_at + 2, name_end - name_at - 2);
+    const auto now = trace::Clock::now();
+    if (!first_line_) first_line_ = now;
+    auto& last = last_.try_emplace(thread, *first_line_).first->second;
+    record(thread, trace::Kind::waiting, last, now);
+    record(thread, trace::Kind::computing, now, now + moment);
+    last = now + moment;
+  }
+  void exited() {
+    const auto now = trace::Clock::now();
+    for (const auto& [thread, last] : last_) {
+      if (thread == "owner" || thread == "daemon") record(thread, trace::Kind::waiting, last, now);
+    }
+  }
+
+ private:
+  void record(const std::string& thread, trace::Kind kind, trace::Clock::time_point from,
+              trace::Clock::time_point to) const {
+    if (to > from)
+      trace::record({thread, kind, fmt::format("{} (pid {})", thread, pid_), {}, from, to});
+  }
+
+  static constexpr auto moment = std::chrono::microseconds(500);
+  long pid_;
+  std::optional<trace::Clock::time_point> first_line_;
+  std::map<std::string, trace::Clock::time_point> last_;
+};
+
 int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-join",
                 "A sub-task that sleeps: without join() the main flow finishes first, with join()\n"
@@ -123,8 +173,13 @@ int run(int argc, char** argv) {
     bp::child child("/proc/self/exe",
                     bp::args({"--owner", "--sleep-ms", std::to_string(sleep.count())}),
                     bp::std_out > out);
-    for (std::string line; std::getline(out, line);) fmt::print("  | {}\n", line);
+    ChildLanes lanes(child.id());
+    for (std::string line; std::getline(out, line);) {
+      fmt::print("  | {}\n", line);
+      lanes.saw(line);
+    }
     child.wait();
+    lanes.exited();
     fmt::print("owner exited with status {}; the daemon's ticks stopped when it exited\n",
                child.exit_code());
   });

@@ -80,13 +80,19 @@ std::string describe_exit(int native_status) {
 // that owns it is cancelled, ~child kills the worker and reaps it.
 class WorkerProcess {
  public:
-  WorkerProcess(const std::filesystem::path& executable, Algorithm algorithm)
-      : to_worker_(Runtime::current().loop()), from_worker_(Runtime::current().loop()) {
+  WorkerProcess() : to_worker_(Runtime::current().loop()), from_worker_(Runtime::current().loop()) {
     close_on_exec(to_worker_);
     close_on_exec(from_worker_);
-    child_ = bp::child(executable.string(), "--worker", "--algorithm",
-                       std::string(algorithm_name(algorithm)),
-                       bp::std_in<to_worker_, bp::std_out> from_worker_);
+  }
+
+  /// Starts the worker. Starting a process (fork, exec) blocks its caller for a while (100 ms
+  /// for a big sanitized binary), so it runs on the blocking pool, not on the loop.
+  Task<void> start(const std::filesystem::path& executable, Algorithm algorithm) {
+    co_await offload_blocking([&] {
+      child_ = bp::child(executable.string(), "--worker", "--algorithm",
+                         std::string(algorithm_name(algorithm)),
+                         bp::std_in<to_worker_, bp::std_out> from_worker_);
+    });
   }
 
   long pid() const { return child_.id(); }
@@ -136,7 +142,8 @@ class WorkerProcess {
 Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
   std::optional<std::size_t> retry;
   for (;;) {
-    WorkerProcess worker(executable, work.job.algorithm);
+    WorkerProcess worker;
+    co_await worker.start(executable, work.job.algorithm);
     std::optional<std::size_t> index;
     while ((index = retry ? std::exchange(retry, std::nullopt) : work.take())) {
       const std::uint64_t n = work.job.numbers[*index];

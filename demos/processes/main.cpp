@@ -88,19 +88,38 @@ bool join_unless_stopped(bp::child& kid, std::stop_token stop) {
   return true;
 }
 
+// A lane for a process of ours, "child (pid 42)", drawn from this side: `what` sleeps (holds
+// its one thread) from when we started it until we saw it end. Its own spans are in its process.
+void draw_process(std::string_view lane, std::string_view what, long pid,
+                  trace::Clock::time_point started) {
+  trace::Span span;
+  span.task = what;
+  span.kind = trace::Kind::waiting;
+  span.thread = fmt::format("{} (pid {})", lane, pid);
+  span.start = started;
+  span.end = trace::Clock::now();
+  trace::record(std::move(span));
+}
+
 // Ctrl-C: the children still running are ended (bp::child's destructor terminates them).
 void children(std::chrono::milliseconds nap, std::stop_token stop) {
   const auto ms = std::to_string(nap.count());
+  const auto started = trace::Clock::now();
   std::vector<bp::child> kids;
   kids.emplace_back("/proc/self/exe", bp::args({"--child", ms, "--status", "0"}));
   kids.emplace_back("/proc/self/exe", bp::args({"--child", ms, "--status", "3"}));
   kids.emplace_back("/proc/self/exe", bp::args({"--child", "60000", "--status", "0"}));
   for (auto& kid : kids) fmt::print("started child pid {}\n", kid.id());
   for (int i = 0; i < 2; ++i) {
-    if (!join_unless_stopped(kids[i], stop)) return;  // join: wait for it to end
+    {
+      trace::Scope joining("main: join", trace::Kind::waiting);
+      if (!join_unless_stopped(kids[i], stop)) return;  // join: wait for it to end
+    }
+    draw_process("child", "child", kids[i].id(), started);
     fmt::print("joined child pid {}: exit status {}\n", kids[i].id(), kids[i].exit_code());
   }
   kids[2].terminate();  // it would sleep a minute: end it (SIGKILL)
+  draw_process("child", "child, terminated", kids[2].id(), started);
   fmt::print("terminated child pid {} (it was still sleeping): running = {}\n", kids[2].id(),
              kids[2].running());
 }
@@ -124,6 +143,8 @@ std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& num
     bp::child process;
   };
   std::vector<std::unique_ptr<Worker>> pool;
+  const auto started = trace::Clock::now();
+  trace::Scope mapping("main: map", trace::Kind::waiting);  // writes, then waits for answers
   for (std::size_t w = 0; w < size; ++w) {
     auto worker = std::make_unique<Worker>();
     worker->process = bp::child("/proc/self/exe", bp::args({"--double-worker"}),
@@ -146,7 +167,10 @@ std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& num
     fmt::print("double({}) = {} in worker pid {}\n", numbers[i], doubled, pid);
     results[i] = doubled;
   }
-  for (auto& worker : pool) worker->process.wait();
+  for (auto& worker : pool) {
+    worker->process.wait();
+    draw_process("worker", "worker", worker->process.id(), started);
+  }
   return results;
 }
 
@@ -175,10 +199,14 @@ int run(int argc, char** argv) {
   fmt::print("== a process and its threads\n");
   about_this_process();
   fmt::print("\n== child processes\n");
+  timelines.section();
   interrupts.guard("the child processes", [&] { children(nap, interrupts.token()); });
+  timelines.show("child processes: started, joined, terminated");
   fmt::print("\n== a pool of {}: map(double, [1..5])\n", demo::counted(workers, "worker process"));
+  timelines.section();
   const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
   fmt::print("result: [{}]\n", fmt::join(results, ", "));
+  timelines.show("a pool of worker processes");
   timelines.finish("Processes");
   interrupts.throw_if_interrupted("the processes demo");
   return 0;

@@ -9,9 +9,38 @@
 namespace asyncrt::trace {
 namespace {
 
-constexpr double width = 960, label_width = 150, lane_height = 20, lane_gap = 4, top = 44;
-constexpr std::string_view palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b",
-                                        "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#d62728"};
+constexpr double width = 960, lane_height = 20, lane_gap = 4, axis_room = 30, char_width = 7.3;
+constexpr double legend_row = 18, legend_columns = 4, panel_gap = 24;
+
+// The room left of the plot for lane names: as wide as the longest, between these.
+constexpr double narrowest_label = 150, widest_label = 280;
+
+// Task k's colour: hues a golden angle apart, so neighbours differ and none repeats soon.
+std::string colour_of(std::size_t k) {
+  const double hue = std::fmod(static_cast<double>(k) * 137.508, 360.0);
+  const double lightness = k % 2 == 0 ? 0.42 : 0.55, saturation = 0.65;
+  // HSL to RGB.
+  const double chroma = (1 - std::abs(2 * lightness - 1)) * saturation;
+  const double h = hue / 60;
+  const double x = chroma * (1 - std::abs(std::fmod(h, 2.0) - 1));
+  double r = 0, g = 0, b = 0;
+  if (h < 1) {
+    r = chroma, g = x;
+  } else if (h < 2) {
+    r = x, g = chroma;
+  } else if (h < 3) {
+    g = chroma, b = x;
+  } else if (h < 4) {
+    g = x, b = chroma;
+  } else if (h < 5) {
+    r = x, b = chroma;
+  } else {
+    r = chroma, b = x;
+  }
+  const double m = lightness - chroma / 2;
+  auto byte = [m](double v) { return static_cast<int>(std::lround((v + m) * 255)); };
+  return fmt::format("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b));
+}
 
 double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -50,22 +79,22 @@ double tick_step(double total_ms) {
   return 10 * magnitude;
 }
 
-}  // namespace
-
-std::string render_svg(const Timeline& t, std::string_view title) {
+// Draws `t` from height `y` down (under `heading`, if any) and returns where it ends.
+double draw_panel(std::string& out, const Timeline& t, std::string_view heading, double y) {
+  if (!heading.empty()) {
+    out +=
+        fmt::format("<text x=\"8\" y=\"{:.0f}\" font-size=\"13\" font-weight=\"bold\">{}</text>\n",
+                    y + 14, escape(heading));
+    y += 20;
+  }
+  std::size_t longest = 0;
+  for (const auto& lane : t.lanes) longest = std::max(longest, lane.name.size());
+  const double label_width =
+      std::clamp(static_cast<double>(longest) * char_width + 16, narrowest_label, widest_label);
   const double total = std::max(ms(t.length), 1e-3);
   const double plot = width - label_width - 36;  // room for the last tick's label
-  const double legend_rows = std::ceil(static_cast<double>(t.tasks.size()) / 4);
-  const double height =
-      top + static_cast<double>(t.lanes.size()) * (lane_height + lane_gap) + 40 + legend_rows * 18;
+  const double top = y + axis_room;
   auto x_of = [&](Clock::time_point p) { return label_width + ms(p - t.origin) / total * plot; };
-
-  std::string out = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
-      "viewBox=\"0 0 {0} {1}\" font-family=\"monospace\" font-size=\"12\">\n"
-      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-      "<text x=\"8\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{2}</text>\n",
-      width, height, escape(title));
 
   // Time axis with round ticks.
   const double step = tick_step(total);
@@ -80,15 +109,17 @@ std::string render_svg(const Timeline& t, std::string_view title) {
 
   for (std::size_t l = 0; l < t.lanes.size(); ++l) {
     const auto& lane = t.lanes[l];
-    const double y = top + static_cast<double>(l) * (lane_height + lane_gap);
-    out += fmt::format("<text x=\"8\" y=\"{:.1f}\"{}>{}</text>\n", y + 14,
+    const double lane_y = top + static_cast<double>(l) * (lane_height + lane_gap);
+    const auto fits = static_cast<std::size_t>((label_width - 16) / char_width);
+    out += fmt::format("<text x=\"8\" y=\"{:.1f}\"{}>{}</text>\n", lane_y + 14,
                        lane.is_thread ? " font-weight=\"bold\"" : " fill=\"#555\"",
-                       escape(lane.name.substr(0, 19)));  // what fits left of the plot
-    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
-                       label_width, y, plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
+                       escape(lane.name.substr(0, fits)));
+    out +=
+        fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
+                    label_width, lane_y, plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
     for (std::size_t i : lane.spans) {
       const Span& span = t.spans[i];
-      const auto colour = palette[t.task_of[i] % std::size(palette)];
+      const auto colour = colour_of(t.task_of[i]);
       const double x = x_of(span.start);
       const double w = std::max(x_of(span.end) - x, 0.5);
       std::string style;
@@ -97,9 +128,14 @@ std::string render_svg(const Timeline& t, std::string_view title) {
           style = fmt::format("fill=\"{}\"", colour);
           break;
         case Kind::waiting:
-          style = fmt::format(
-              "fill=\"{}\" fill-opacity=\"0.25\" stroke=\"{}\" stroke-dasharray=\"3,2\"", colour,
-              colour);
+          // On a thread: the thread sleeps for the task, holding it. Off one: the task waits
+          // and holds no thread.
+          style = span.thread.empty()
+                      ? fmt::format(
+                            "fill=\"{0}\" fill-opacity=\"0.2\" stroke=\"{0}\" "
+                            "stroke-dasharray=\"3,2\"",
+                            colour)
+                      : fmt::format("fill=\"{0}\" fill-opacity=\"0.45\" stroke=\"{0}\"", colour);
           break;
         case Kind::blocked:
           style = "fill=\"#d62728\" fill-opacity=\"0.35\" stroke=\"#d62728\"";
@@ -108,28 +144,50 @@ std::string render_svg(const Timeline& t, std::string_view title) {
       out += fmt::format(
           "<rect x=\"{:.2f}\" y=\"{:.1f}\" width=\"{:.2f}\" height=\"{}\" {}><title>{}: {} {:.2f} "
           "ms{}{}</title></rect>\n",
-          x, y + 2, w, lane_height - 4, style, escape(span.task), kind_name(span.kind),
+          x, lane_y + 2, w, lane_height - 4, style, escape(span.task),
+          span.kind == Kind::waiting && !span.thread.empty() ? "sleeping" : kind_name(span.kind),
           ms(span.end - span.start), span.thread.empty() ? "" : " on " + escape(span.thread),
           span.via.empty() ? "" : " via " + escape(span.via));
     }
   }
 
   // Legend: a swatch per task, then the kinds.
-  double y = axis_bottom + 16;
+  double legend_y = axis_bottom + 16;
   for (std::size_t k = 0; k < t.tasks.size(); ++k) {
-    const double x = 8 + static_cast<double>(k % 4) * 235;
-    if (k > 0 && k % 4 == 0) y += 18;
+    const auto column = static_cast<double>(k % static_cast<std::size_t>(legend_columns));
+    if (k > 0 && column == 0) legend_y += legend_row;
+    const double x = 8 + column * 235;
     out += fmt::format(
         "<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"12\" height=\"12\" fill=\"{}\"/>"
         "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-        x, y - 10, palette[k % std::size(palette)], x + 16, y, escape(t.tasks[k].name));
+        x, legend_y - 10, colour_of(k), x + 16, legend_y, escape(t.tasks[k].name));
   }
   out += fmt::format(
-      "<text x=\"8\" y=\"{:.0f}\" fill=\"#555\">solid: computing on a thread · dashed: waiting "
-      "(holds no thread) · red: blocked (lock, semaphore, full channel)</text>\n",
-      y + 22);
-  out += "</svg>\n";
-  return out;
+      "<text x=\"8\" y=\"{:.0f}\" fill=\"#555\">solid: computing on a thread · pale, solid edge: "
+      "the thread sleeps for the task (holds it) · dashed: the task waits (holds no thread) · "
+      "red: blocked</text>\n",
+      legend_y + 22);
+  return legend_y + 22;
+}
+
+}  // namespace
+
+std::string render_svg(const std::vector<TimelinePanel>& panels, std::string_view title) {
+  std::string body;
+  double y = 28;
+  for (const auto& panel : panels) y = draw_panel(body, panel.timeline, panel.title, y) + panel_gap;
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1:.0f}\" "
+      "viewBox=\"0 0 {0} {1:.0f}\" font-family=\"monospace\" font-size=\"12\">\n"
+      "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      "<text x=\"8\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{2}</text>\n{3}</svg>\n",
+      width, y, escape(title), body);
+}
+
+std::string render_svg(const Timeline& t, std::string_view title) {
+  std::vector<TimelinePanel> one;
+  one.push_back({"", t});
+  return render_svg(one, title);
 }
 
 }  // namespace asyncrt::trace

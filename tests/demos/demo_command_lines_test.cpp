@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -145,6 +146,77 @@ TEST(DemoTimelines, TimelineIsDrawnInTheTerminalAt80Columns) {
     }
   }
   EXPECT_EQ(result.out.find('\x1b'), std::string::npos);  // not a terminal: no colour
+}
+
+// The text of the timeline titled `title` in `out`, up to the next blank line.
+std::string timeline_section(const std::string& out, const std::string& title) {
+  const auto at = out.find("timeline: " + title + "\n");
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no timeline '" << title << "' in:\n" << out;
+    return {};
+  }
+  return out.substr(at, out.find("\n\n", at) - at);
+}
+
+// Every timeline shows what its table compares: the processes by pid, main's wait in join(),
+// the blocking client and the computing on the main thread, the requests' waits.
+TEST(DemoTimelines, EachShowsItsSubject) {
+  const auto processes = run_program(exe("processes"), {"--timeline", "--child-ms", "30"});
+  ASSERT_EQ(processes.exit_code, 0) << processes.err;
+  const auto children =
+      timeline_section(processes.out, "child processes: started, joined, terminated");
+  EXPECT_EQ(std::regex_search(children, std::regex(R"(\nchild \(pid \d+\) +\|a)")), true)
+      << children;
+  EXPECT_NE(children.find("\nmain "), std::string::npos) << children;
+  EXPECT_NE(children.find("child, terminated"), std::string::npos) << children;
+  const auto pool = timeline_section(processes.out, "a pool of worker processes");
+  EXPECT_TRUE(std::regex_search(pool, std::regex(R"(\nworker \(pid \d+\) )"))) << pool;
+
+  const auto join = run_program(exe("join"), {"--timeline", "--sleep-ms", "60"});
+  ASSERT_EQ(join.exit_code, 0) << join.err;
+  // Joined, main's thread sleeps in join() from the start; not joined, it is done at once.
+  EXPECT_TRUE(std::regex_search(timeline_section(join.out, "a thread, joined"),
+                                std::regex(R"(\nmain +\|a{20})")))
+      << join.out;
+  EXPECT_TRUE(std::regex_search(timeline_section(join.out, "a thread, not joined"),
+                                std::regex(R"(\nmain +\|\.*['A-Z]\.{20})")))
+      << join.out;
+  EXPECT_NE(timeline_section(join.out, "a coroutine, awaited").find(" A main "), std::string::npos);
+  const auto daemon = timeline_section(join.out, "daemon vs normal work in a child process");
+  EXPECT_TRUE(std::regex_search(daemon, std::regex(R"(\ndaemon \(pid \d+\) +\|)"))) << daemon;
+  EXPECT_TRUE(std::regex_search(daemon, std::regex(R"(\nnormal \(pid \d+\) +\|)"))) << daemon;
+
+  const auto io = run_program(exe("io-vs-cpu"),
+                              {"--timeline", "--jobs", "2", "--io-ms", "20", "--cpu-ms", "20"});
+  ASSERT_EQ(io.exit_code, 0) << io.err;
+  EXPECT_TRUE(std::regex_search(
+      timeline_section(io.out, "I/O-bound, sync"),
+      std::regex(R"(\nmain +\|([a-z])\1+([a-z])\2+\|)")))  // it sleeps in each read
+      << io.out;
+  EXPECT_NE(timeline_section(io.out, "I/O-bound, event loop").find(" request-2 "),
+            std::string::npos)
+      << io.out;
+  const auto blocking = timeline_section(io.out, "I/O-bound, blocking pool");
+  EXPECT_TRUE(std::regex_search(blocking, std::regex(R"(\nblocking-\d +\|[^|]*[a-z]{10})")))
+      << blocking;
+  const auto cpu_sync = timeline_section(io.out, "CPU-bound, sync");
+  EXPECT_TRUE(std::regex_search(cpu_sync, std::regex(R"(\nmain +\|([A-Z])\1+([A-Z])\2+\|)")))
+      << cpu_sync;
+}
+
+TEST(DemoTimelines, TheRamenShopsSvgHasAPanelPerMode) {
+  const auto svg =
+      fs::temp_directory_path() / ("asyncrt-ramen-" + std::to_string(::getpid()) + ".svg");
+  const auto result =
+      run_program(exe("ramen-shop"), {"--orders", "3", "--minute-ms", "2", "--svg", svg.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream file(svg);
+  const std::string picture((std::istreambuf_iterator<char>(file)), {});
+  fs::remove(svg);
+  for (const char* panel :
+       {">sync (1 cook)<", ">async (1 cook)<", ">parallel (2 cooks)<", ">both (2 cooks)<"}) {
+    EXPECT_NE(picture.find(panel), std::string::npos) << panel;
+  }
 }
 
 // Starts `demo` with arguments that make it run for seconds, sends `signal`, and expects it to

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 namespace asyncrt::trace {
@@ -77,6 +78,48 @@ TEST(Timeline, LabelsShowLongNamesWholeUpToALimit) {
   const auto cut = render_text(Timeline::layout(std::move(spans), t0), TextStyle{80, false});
   EXPECT_NE(cut.find(" C " + std::string(20, 'x') + " |"), std::string::npos) << cut;
   for (const auto& row : lines(cut)) EXPECT_LE(row.size(), 80u) << row;
+}
+
+// A thread that sleeps for a task (it holds the thread) is drawn unlike a task that waits
+// holding none: solid edge vs dashed; every task of many has a colour of its own; panels carry
+// their titles.
+TEST(Timeline, SvgTellsASleepingThreadFromAWaitingTaskAndDrawsPanels) {
+  const auto t0 = Clock::now();
+  std::vector<Span> spans{
+      {"cook", Kind::waiting, "cook-1", {}, t0, t0 + 10ms},  // the thread sleeps
+      {"bowl", Kind::waiting, {}, {}, t0, t0 + 10ms},        // the task waits
+  };
+  const auto svg = render_svg(Timeline::layout(spans, t0), "t");
+  const std::regex sleeping(R"(<rect [^>]*fill-opacity="0.45" stroke="#[0-9a-f]{6}"><title>cook: )"
+                            R"(sleeping 10\.00 ms on cook-1<)");
+  const std::regex waiting(R"(<rect [^>]*stroke-dasharray="3,2"><title>bowl: waiting 10\.00 ms<)");
+  EXPECT_TRUE(std::regex_search(svg, sleeping)) << svg;
+  EXPECT_TRUE(std::regex_search(svg, waiting)) << svg;
+  EXPECT_NE(svg.find("the thread sleeps for the task (holds it)"), std::string::npos);
+  EXPECT_NE(svg.find("the task waits (holds no thread)"), std::string::npos);
+
+  std::vector<Span> many;
+  for (int k = 0; k < 24; ++k) {
+    many.push_back({"task-" + std::to_string(k),
+                    Kind::computing,
+                    "loop",
+                    {},
+                    t0 + k * 1ms,
+                    t0 + (k + 1) * 1ms});
+  }
+  std::vector<TimelinePanel> panels;
+  panels.push_back({"first <panel>", Timeline::layout(many, t0)});
+  panels.push_back({"second", Timeline::layout(std::move(spans), t0)});
+  const auto two = render_svg(panels, "both");
+  EXPECT_NE(two.find(">first &lt;panel&gt;</text>"), std::string::npos) << two;
+  EXPECT_NE(two.find(">second</text>"), std::string::npos);
+  std::set<std::string> colours;
+  const std::regex swatch(R"re(width="12" height="12" fill="(#[0-9a-f]{6})"/><text[^>]*>task-)re");
+  for (auto it = std::sregex_iterator(two.begin(), two.end(), swatch); it != std::sregex_iterator();
+       ++it) {
+    colours.insert((*it)[1]);
+  }
+  EXPECT_EQ(colours.size(), 24u) << two;
 }
 
 TEST(Timeline, SvgHasABarPerSpanWithEscapedNames) {

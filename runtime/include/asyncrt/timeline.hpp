@@ -49,7 +49,19 @@ struct TextStyle {
 std::string render_text(const Timeline& timeline, const TextStyle& style = {});
 
 /// The same picture as a standalone SVG document (hover a bar for its task, kind and length).
+/// Each task has a colour of its own; a thread that sleeps for a task (holds its thread) is a
+/// pale bar with a solid edge, a task that waits holding no thread a dashed one.
 std::string render_svg(const Timeline& timeline, std::string_view title);
+
+/// One titled picture of several: a demo's sections (the ramen shop's modes) side by side.
+struct TimelinePanel {
+  std::string title;
+  Timeline timeline;
+};
+
+/// Several timelines as one SVG document, one labelled panel under the other, each on its own
+/// time axis with its own lanes and legend.
+std::string render_svg(const std::vector<TimelinePanel>& panels, std::string_view title);
 
 /// Chrome trace-event JSON: one track per thread, one per suspended task; times in µs.
 std::string render_chrome_trace(const Timeline& timeline);
