@@ -43,7 +43,10 @@ Cli::Cli(std::string program, std::string summary)
       "timeline", "draw what ran where as lanes over time in the terminal")(
       "svg", po::value<std::string>()->value_name("FILE"), "write the timeline as an SVG picture")(
       "trace", po::value<std::string>()->value_name("FILE"),
-      "write a Chrome trace (open in Perfetto or chrome://tracing)");
+      "write a Chrome trace (open in Perfetto or chrome://tracing)")(
+      "json",
+      "print the results as one JSON object (its \"schema\" member: the version) instead "
+      "of the text");
   hidden_.add_options()("stray", po::value<std::vector<std::string>>(), "not an option");
 }
 
@@ -66,6 +69,11 @@ std::optional<int> Cli::parse(int argc, char** argv) {
     if (!quiet_)
       std::cout << "Usage: " << program_ << " [options]\n\n" << summary_ << "\n\n" << visible_;
     return 0;
+  }
+  if (has("json") && has("timeline")) {
+    throw UsageError(
+        "--json and --timeline both print on stdout: choose one (--svg and --trace work with "
+        "--json)");
   }
   if (auto path = svg_path()) check_writable("--svg", *path);
   if (auto path = trace_path()) check_writable("--trace", *path);

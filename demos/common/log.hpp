@@ -2,7 +2,11 @@
 // Log: timestamped lines that say which thread wrote them.
 
 #include <chrono>
+#include <memory>
 #include <string_view>
+#include <vector>
+
+#include "common/json.hpp"
 
 namespace asyncrt::demo {
 
@@ -17,8 +21,15 @@ class Log {
   double elapsed_ms() const noexcept;
   void restart() noexcept { start_ = std::chrono::steady_clock::now(); }
 
+  /// From now on every line is also kept (for --json), in every copy of this Log.
+  void keep_lines();
+  /// The lines kept since the last call, oldest first: {"ms","thread","tid","text"} each.
+  std::vector<JsonObject> take_lines() const;
+
  private:
+  struct Kept;
   std::chrono::steady_clock::time_point start_;
+  std::shared_ptr<Kept> kept_;
 };
 
 /// Milliseconds from `start` until now.

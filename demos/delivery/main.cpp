@@ -14,6 +14,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -81,10 +82,13 @@ int run(int argc, char** argv) {
   const auto step = std::chrono::milliseconds(cli.count("step-ms", 1, 10'000));
   const std::size_t steps = cli.count("steps", 1, 1'000);
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
   trace::name_this_thread("main");
   demo::Log log;
+  if (report.on()) log.keep_lines();
+  std::vector<demo::JsonObject> sections;
   const Job delivery{"Delivery", steps, step, &log, interrupts.token()};
   const Job retrieve{"RetrieveDish", steps, step, &log, interrupts.token()};
   auto section = [&](std::string_view title, const std::function<void()>& body) {
@@ -93,6 +97,10 @@ int run(int argc, char** argv) {
     log.restart();
     interrupts.guard(title, body);
     fmt::print("{}: {:.0f} ms\n", title, log.elapsed_ms());
+    sections.push_back(demo::JsonObject()
+                           .add("title", title)
+                           .add("ms", log.elapsed_ms())
+                           .add("lines", log.take_lines()));
     timelines.show(title);
   };
 
@@ -132,6 +140,12 @@ int run(int argc, char** argv) {
       "\nOne after the other takes both jobs' time; threads and coroutines overlap the waits.\n"
       "The threads are two tids; the coroutines share one (the loop's) and still overlap.\n");
   timelines.finish("Delivery and RetrieveDish");
+  report.object()
+      .add("steps", steps)
+      .add("step_ms", step.count())
+      .add("main_tid", demo::thread_id())
+      .add("sections", sections);
+  report.finish();
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 #include "gil/gil.hpp"
@@ -102,6 +103,7 @@ int run(int argc, char** argv) {
   s.threads = cli.count("threads", 1, 256);
   s.work = milliseconds(cli.count("work-ms", 1, 60'000));
   s.switch_interval = std::chrono::microseconds(cli.count("switch-us", 100, 1'000'000));
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   s.stop = interrupts.token();
@@ -117,6 +119,7 @@ int run(int argc, char** argv) {
     Work kind;
     bool with_gil;
   };
+  std::vector<demo::JsonObject> rows;
   for (const Case& c : {Case{"CPU-bound, with the GIL", Work::cpu, true},
                         Case{"CPU-bound, no GIL", Work::cpu, false},
                         Case{"I/O-bound, with the GIL", Work::io, true}}) {
@@ -127,12 +130,24 @@ int run(int argc, char** argv) {
         interrupts.guard(c.title, [&] { return run_threads(s.threads, c.kind, c.with_gil, s); });
     const double speedup = one * static_cast<double>(s.threads) / many;
     fmt::print("{:<30} {:>7.0f} ms {:>7.0f} ms {:>7.2f}x\n", c.title, one, many, speedup);
+    rows.push_back(demo::JsonObject()
+                       .add("work", c.title)
+                       .add("one_thread_ms", one)
+                       .add("threads_ms", many)
+                       .add("speedup", speedup));
     timelines.show(c.title);
   }
   fmt::print(
       "\nWith the GIL only one thread computes at a time: no speedup for CPU-bound work.\n"
       "Without it the threads use the cores. I/O waits release it, so they overlap.\n");
   timelines.finish("The GIL");
+  report.object()
+      .add("threads", s.threads)
+      .add("work_ms", s.work.count())
+      .add("switch_us", s.switch_interval.count())
+      .add("cores", usable_cores())
+      .add("rows", rows);
+  report.finish();
   return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -145,6 +146,7 @@ int run(int argc, char** argv) {
   s.cpu = milliseconds(cli.count("cpu-ms", 1, 60'000));
   s.cores = usable_cores();  // the affinity mask (one under `taskset -c 0`)
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
@@ -235,7 +237,24 @@ int run(int argc, char** argv) {
   fmt::print(
       "\nI/O-bound work got faster with concurrency on one thread; CPU-bound work only\n"
       "with more threads on more cores.\n");
+  std::vector<demo::JsonObject> json_rows;
+  for (const auto& r : rows) {
+    json_rows.push_back(demo::JsonObject()
+                            .add("work", r.kind)
+                            .add("run", r.way)
+                            .add("measured_ms", r.measured)
+                            .add("model_ms", r.model)
+                            .add("model_says", r.why));
+  }
+  report.object()
+      .add("jobs", s.jobs)
+      .add("io_ms", s.io.count())
+      .add("cpu_ms", s.cpu.count())
+      .add("cores", s.cores)
+      .add("rows", json_rows)
+      .add("overhead_ms_per_job", overhead);
   timelines.finish("I/O-bound vs CPU-bound");
+  report.finish();
   return 0;
 }
 

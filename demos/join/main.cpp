@@ -19,6 +19,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -153,15 +154,20 @@ int run(int argc, char** argv) {
   const auto sleep = milliseconds(cli.count("sleep-ms", 1, 60'000));
   if (cli.has("owner")) return owner(sleep);
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
   demo::Log log;
+  if (report.on()) log.keep_lines();
+  std::vector<demo::JsonObject> sections;
+  std::vector<std::string> child_lines;  // what the owner process printed
   auto section = [&](std::string_view title, auto body) {
     fmt::print("\n== {}\n", title);
     timelines.section();
     log.restart();
     interrupts.guard(title, body);
     timelines.show(title);
+    sections.push_back(demo::JsonObject().add("title", title).add("lines", log.take_lines()));
   };
   section("a thread, not joined", [&] { threads(log, sleep, false, interrupts.token()); });
   section("a thread, joined", [&] { threads(log, sleep, true, interrupts.token()); });
@@ -176,6 +182,7 @@ int run(int argc, char** argv) {
     ChildLanes lanes(child.id());
     for (std::string line; std::getline(out, line);) {
       fmt::print("  | {}\n", line);
+      child_lines.push_back(line);
       lanes.saw(line);
     }
     child.wait();
@@ -184,6 +191,11 @@ int run(int argc, char** argv) {
                child.exit_code());
   });
   timelines.finish("Join, detach, daemon");
+  report.object()
+      .add("sleep_ms", sleep.count())
+      .add("sections", sections)
+      .add("owner_process_lines", child_lines);
+  report.finish();
   return 0;
 }
 

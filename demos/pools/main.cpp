@@ -14,6 +14,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 #include "pools/executor.hpp"
@@ -50,6 +51,8 @@ int run(int argc, char** argv) {
   std::vector<std::uint64_t> numbers(jobs);
   for (std::size_t i = 0; i < jobs; ++i) numbers[i] = i + 1;
 
+  demo::JsonReport report(cli, 1);
+  report.object().add("workers", workers).add("jobs", jobs).add("job_ms", each.count());
   demo::InterruptWatch interrupts;
   interrupted = interrupts.token();
   demo::Timelines timelines(cli);
@@ -69,6 +72,10 @@ int run(int argc, char** argv) {
       for (auto& f : futures) sum += f.get();
       fmt::print("sum of squares = {} in {:.0f} ms (model: {} of {} ms)\n", sum,
                  demo::ms_since(start), demo::counted(rounds, "round"), each.count());
+      report.object().add("submit", demo::JsonObject()
+                                        .add("sum_of_squares", sum)
+                                        .add("ms", demo::ms_since(start))
+                                        .add("model_rounds", rounds));
     }
 
     interrupts.throw_if_interrupted("submit");
@@ -80,6 +87,8 @@ int run(int argc, char** argv) {
           executor.map([each](std::uint64_t n) { return square_slowly(n, each); }, numbers);
       fmt::print("map(square, [1..{}]) = [{}] in {:.0f} ms\n", jobs, fmt::join(squares, ", "),
                  demo::ms_since(start));
+      report.object().add(
+          "map", demo::JsonObject().add("results", squares).add("ms", demo::ms_since(start)));
     }
 
     interrupts.throw_if_interrupted("map");
@@ -104,6 +113,8 @@ int run(int argc, char** argv) {
           "{} jobs finished (they had started), {} cancelled before they started; "
           "{} in all\n",
           done, cancelled, done + cancelled);
+      report.object().add("shutdown",
+                          demo::JsonObject().add("finished", done).add("cancelled", cancelled));
     }
 
     interrupts.throw_if_interrupted("shutdown");
@@ -127,6 +138,9 @@ int run(int argc, char** argv) {
       try {
         const auto squares = runtime.block_on(squares_task(), "map");
         fmt::print("map = [{}] in {:.0f} ms\n", fmt::join(squares, ", "), demo::ms_since(start));
+        report.object().add(
+            "runtime_map",
+            demo::JsonObject().add("results", squares).add("ms", demo::ms_since(start)));
       } catch (...) {
         if (interrupts.signal() == 0) throw;
       }
@@ -138,6 +152,7 @@ int run(int argc, char** argv) {
   timelines.show("pools");
   timelines.finish("Pools");
   interrupts.throw_if_interrupted("the pools demo");
+  report.finish();
   return 0;
 }
 

@@ -60,8 +60,7 @@ int run(int argc, char** argv) {
       "algorithm", po::value<std::string>()->default_value("trial"),
       "trial (the lesson's odd trial division) | miller-rabin")(
       "stall-ms", po::value<std::string>()->default_value("5"),
-      "loop mode: report checks that hold the event loop longer than this")(
-      "json", "print one JSON object instead of the table");
+      "loop mode: report checks that hold the event loop longer than this");
   cli.add_hidden()("worker", "run as a worker process (used by --mode processes)");
   if (auto done = cli.parse(argc, argv)) return *done;
 
@@ -91,7 +90,7 @@ int run(int argc, char** argv) {
     timelines.section();
     runs.push_back(interrupts.guard(fmt::format("the {} mode", mode_name(mode)),
                                     [&] { return run_mode(mode, job); }));
-    if (!cli.has("json")) timelines.show(fmt::format("{} mode", mode_name(mode)));
+    timelines.show(fmt::format("{} mode", mode_name(mode)));
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(
           fmt::format("the {} mode disagrees with the serial results", mode_name(mode)));

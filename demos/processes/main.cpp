@@ -23,6 +23,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 
 using namespace asyncrt;
@@ -43,7 +44,7 @@ std::vector<std::string> threads_of_this_process() {
   return threads;
 }
 
-void about_this_process() {
+void about_this_process(demo::JsonObject& json) {
   fmt::print("this process: pid {}, parent {}, uid {}, gid {}\n", ::getpid(), ::getppid(),
              ::getuid(), ::getgid());
   fmt::print("working directory: {}\n", std::filesystem::current_path().string());
@@ -56,16 +57,24 @@ void about_this_process() {
     options.blocking_threads = 1;
     Runtime runtime(options);
     const std::size_t with = threads_of_this_process().size();
+    json.add("threads_with_a_runtime", with);
     fmt::print("threads with a Runtime (cpu_threads 2, blocking_threads 1): {}{}\n", with,
                with == before.size() + 3 ? " (3 more: the loop and the CPU pool's 2)" : "");
     auto first_blocking_call = []() -> Task<void> { co_await offload_blocking([] {}); };
     runtime.block_on(first_blocking_call());
     const std::size_t after_call = threads_of_this_process().size();
+    json.add("threads_after_a_blocking_call", after_call);
     fmt::print(
         "threads after its first blocking call: {}{}\n", after_call,
         after_call == with + 1 ? " (the blocking pool starts its thread when first used)" : "");
   }
   fmt::print("threads after it shut down: {}\n", threads_of_this_process().size());
+  json.add("pid", static_cast<long>(::getpid()))
+      .add("uid", static_cast<long>(::getuid()))
+      .add("gid", static_cast<long>(::getgid()))
+      .add("working_directory", std::filesystem::current_path().string())
+      .add("threads", before.size())
+      .add("threads_after_shutdown", threads_of_this_process().size());
 }
 
 // A child that sleeps `ms` and exits with `status`.
@@ -102,7 +111,8 @@ void draw_process(std::string_view lane, std::string_view what, long pid,
 }
 
 // Ctrl-C: the children still running are ended (bp::child's destructor terminates them).
-void children(std::chrono::milliseconds nap, std::stop_token stop) {
+void children(std::chrono::milliseconds nap, std::stop_token stop,
+              std::vector<demo::JsonObject>& json) {
   const auto ms = std::to_string(nap.count());
   const auto started = trace::Clock::now();
   std::vector<bp::child> kids;
@@ -117,11 +127,19 @@ void children(std::chrono::milliseconds nap, std::stop_token stop) {
     }
     draw_process("child", "child", kids[i].id(), started);
     fmt::print("joined child pid {}: exit status {}\n", kids[i].id(), kids[i].exit_code());
+    json.push_back(demo::JsonObject()
+                       .add("pid", static_cast<long>(kids[i].id()))
+                       .add("joined", true)
+                       .add("exit_status", kids[i].exit_code()));
   }
   kids[2].terminate();  // it would sleep a minute: end it (SIGKILL)
   draw_process("child", "child, terminated", kids[2].id(), started);
   fmt::print("terminated child pid {} (it was still sleeping): running = {}\n", kids[2].id(),
              kids[2].running());
+  json.push_back(demo::JsonObject()
+                     .add("pid", static_cast<long>(kids[2].id()))
+                     .add("terminated", true)
+                     .add("running", kids[2].running()));
 }
 
 // A pool worker: reads numbers on stdin, answers "<pid> <2n>" per line.
@@ -136,7 +154,7 @@ int double_worker() {
 
 // A pool of `size` worker processes mapping double over `numbers`, in order.
 std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& numbers,
-                                           std::size_t size) {
+                                           std::size_t size, std::vector<long>& answered_by) {
   struct Worker {
     bp::opstream in;
     bp::ipstream out;
@@ -165,6 +183,7 @@ std::vector<std::uint64_t> pool_map_double(const std::vector<std::uint64_t>& num
           fmt::format("worker {} gave no answer for {}", pool[i % size]->process.id(), numbers[i]));
     }
     fmt::print("double({}) = {} in worker pid {}\n", numbers[i], doubled, pid);
+    answered_by.push_back(pid);
     results[i] = doubled;
   }
   for (auto& worker : pool) {
@@ -194,21 +213,33 @@ int run(int argc, char** argv) {
   const std::size_t workers = cli.count("workers", 1, 64);
   const auto nap = std::chrono::milliseconds(cli.count("child-ms", 0, 60'000));
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
   fmt::print("== a process and its threads\n");
-  about_this_process();
+  demo::JsonObject process;
+  about_this_process(process);
+  std::vector<demo::JsonObject> kids;
+  std::vector<long> answered_by;
   fmt::print("\n== child processes\n");
   timelines.section();
-  interrupts.guard("the child processes", [&] { children(nap, interrupts.token()); });
+  interrupts.guard("the child processes", [&] { children(nap, interrupts.token(), kids); });
   timelines.show("child processes: started, joined, terminated");
   fmt::print("\n== a pool of {}: map(double, [1..5])\n", demo::counted(workers, "worker process"));
   timelines.section();
-  const auto results = pool_map_double({1, 2, 3, 4, 5}, workers);
+  const auto results = pool_map_double({1, 2, 3, 4, 5}, workers, answered_by);
   fmt::print("result: [{}]\n", fmt::join(results, ", "));
   timelines.show("a pool of worker processes");
   timelines.finish("Processes");
   interrupts.throw_if_interrupted("the processes demo");
+  report.object()
+      .add("process", process)
+      .add("children", kids)
+      .add("pool", demo::JsonObject()
+                       .add("workers", workers)
+                       .add("results", results)
+                       .add("answered_by", answered_by));
+  report.finish();
   return 0;
 }
 

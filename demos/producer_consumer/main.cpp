@@ -15,6 +15,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -94,7 +95,7 @@ Tally run_once(Runtime& runtime, const Settings& s) {
   return t;
 }
 
-void report(std::string_view title, const Settings& s, const Tally& t) {
+void print_report(std::string_view title, const Settings& s, const Tally& t) {
   fmt::print("\n== {}: produce every {} ms, consume {} ms each, capacity {}\n", title,
              s.produce.count(), s.consume.count(), s.capacity);
   fmt::print("produced {} (sum {}), consumed {} (sum {}), lost {}\n", t.produced, t.produced_sum,
@@ -134,6 +135,7 @@ int run(int argc, char** argv) {
   s.consume = milliseconds(cli.count("consume-ms", 1, 10'000));
   s.seed = demo::parse_u64("--seed", cli.text("seed"));
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
@@ -142,21 +144,38 @@ int run(int argc, char** argv) {
   Settings slow = s;
   slow.consume = 4 * s.produce;
   bool all_delivered = true;
+  std::vector<demo::JsonObject> json_runs;
   for (const auto& run : {std::pair{"fast consumer", s}, std::pair{"slow consumer", slow}}) {
     const std::string_view title = run.first;
     const Settings& settings = run.second;
     timelines.section();
     const Tally t = interrupts.guard(title, [&] { return run_once(runtime, settings); });
-    report(title, settings, t);
+    print_report(title, settings, t);
+    json_runs.push_back(demo::JsonObject()
+                            .add("run", title)
+                            .add("produce_ms", settings.produce.count())
+                            .add("consume_ms", settings.consume.count())
+                            .add("capacity", settings.capacity)
+                            .add("produced", t.produced)
+                            .add("produced_sum", t.produced_sum)
+                            .add("consumed", t.consumed)
+                            .add("consumed_sum", t.consumed_sum)
+                            .add("most_queued", t.most_queued)
+                            .add("found_full", t.waited_for_room)
+                            .add("stop_ms", t.stop_ms)
+                            .add("producer_done_ms", t.producer_done_ms)
+                            .add("wall_ms", t.wall_ms));
     all_delivered = all_delivered && t.produced == t.consumed && t.produced_sum == t.consumed_sum;
     timelines.show(title);
   }
   timelines.finish("Producer and consumer");
+  if (all_delivered) fmt::print("\nevery message produced was consumed, in both runs\n");
+  report.object().add("runs", json_runs).add("all_delivered", all_delivered);
+  report.finish();
   if (!all_delivered) {
     fmt::print(stderr, "asyncrt-producer-consumer: error: messages were lost\n");
     return 1;
   }
-  fmt::print("\nevery message produced was consumed, in both runs\n");
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 
 using namespace asyncrt;
@@ -106,6 +107,7 @@ int run(int argc, char** argv) {
   if (auto done = cli.parse(argc, argv)) return *done;
   const std::size_t repeat = cli.count("repeat", 1, 100'000'000);
   const std::size_t rounds = cli.count("rounds", 1, 1'000);
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
 
@@ -155,6 +157,18 @@ int run(int argc, char** argv) {
       "the most there too.\n");
   timelines.show("profiling");
   timelines.finish("Profiling");
+  std::vector<demo::JsonObject> json_rows;
+  for (const auto& row : rows) {
+    json_rows.push_back(demo::JsonObject()
+                            .add("way", row.name)
+                            .add("python", row.python)
+                            .add("fastest_ns", row.fastest_ns)
+                            .add("median_ns", row.median_ns)
+                            .add("slowest_ns", row.slowest_ns)
+                            .add("rank", row.rank));
+  }
+  report.object().add("repeat", repeat).add("rounds", rounds).add("ways", json_rows);
+  report.finish();
   return 0;
 }
 

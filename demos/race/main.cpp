@@ -20,6 +20,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -166,6 +167,7 @@ int run(int argc, char** argv) {
   s.workers = cli.count("workers", 1, 64);
   s.delay = std::chrono::milliseconds(cli.count("delay-ms", 1, 10'000));
   s.log = &log;
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   s.stop = interrupts.token();
   demo::Timelines timelines(cli);
@@ -195,10 +197,18 @@ int run(int argc, char** argv) {
     timelines.show(way.name);
   }
   fmt::print("\nsummary\n");
+  std::vector<demo::JsonObject> rows;
   for (const auto& [name, value] : results) {
     fmt::print("  {:<26} ends at {}\n", name, value);
+    rows.push_back(demo::JsonObject().add("way", name).add("value", value));
   }
   timelines.finish("The race: lost updates and three fixes");
+  report.object()
+      .add("updates", s.updates)
+      .add("workers", s.workers)
+      .add("delay_ms", s.delay.count())
+      .add("ways", rows);
+  report.finish();
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 #include "ramen_shop/recipe.hpp"
@@ -66,6 +67,15 @@ int run(int argc, char** argv) {
   shop.stop = interrupts.token();
   demo::Timelines timelines(cli);
 
+  demo::JsonReport report(cli, 1);
+  report.object()
+      .add("orders", shop.orders)
+      .add("burners", shop.burners)
+      .add("cores", shop.cores)
+      .add("minute_ms", shop.minute.count())
+      .add("virtual_time", shop.virtual_time);
+  std::vector<demo::JsonObject> rows;
+
   const Recipe& r = shop.recipe;
   fmt::print(
       "The ramen shop: {}; boil {:g}, prepare {:g}, cook {:g}, serve {:g} minutes "
@@ -89,6 +99,15 @@ int run(int argc, char** argv) {
                static_cast<double>(shop.orders) * 60 / prediction.exact_minutes,
                prediction.bound_per_hour, service.most_burners, prediction.bounded_by);
     services.push_back(service);
+    rows.push_back(demo::JsonObject()
+                       .add("mode", mode_name(m))
+                       .add("cooks", service.cooks)
+                       .add("wall_minutes", service.wall_minutes)
+                       .add("exact_minutes", prediction.exact_minutes)
+                       .add("bowls_per_hour", service.bowls_per_hour())
+                       .add("bound_per_hour", prediction.bound_per_hour)
+                       .add("most_burners", service.most_burners)
+                       .add("bounded_by", prediction.bounded_by));
     timelines.show(fmt::format("{} ({})", mode_name(m), demo::counted(service.cooks, "cook")));
   }
 
@@ -105,8 +124,11 @@ int run(int argc, char** argv) {
   if (const auto* sync = find(Mode::sync), *async = find(Mode::async); sync && async) {
     fmt::print("async vs sync: {:.2f}x the bowls an hour with the same single cook\n",
                async->bowls_per_hour() / sync->bowls_per_hour());
+    report.object().add("async_vs_sync", async->bowls_per_hour() / sync->bowls_per_hour());
   }
+  report.object().add("modes", rows);
   timelines.finish("The ramen shop");
+  report.finish();
   return 0;
 }
 

@@ -89,8 +89,7 @@ int run(const mpi::communicator& world, int argc, char** argv) {
       "timeout", po::value<std::string>()->default_value("60"),
       "seconds a rank may say nothing (while it checks a share or after it) before the run "
       "is given up as failed")("skip-one-rank",
-                               "do not check the list with rank 0 alone afterwards (no speedup)")(
-      "json", "print one JSON object instead of the table");
+                               "do not check the list with rank 0 alone afterwards (no speedup)");
   cli.set_quiet(world.rank() != 0);
   if (auto done = cli.parse(argc, argv)) return *done;
 
@@ -126,11 +125,11 @@ int run(const mpi::communicator& world, int argc, char** argv) {
 
   ScaleOutRun result{numbers, describe_list(cli, numbers.size()), settings, {}, {}};
   result.all_ranks = runtime.block_on(coordinate(world, numbers, settings, me), "rank 0");
-  if (!cli.has("json")) timelines->show(fmt::format("rank 0 of {}", world.size()));
+  timelines->show(fmt::format("rank 0 of {}", world.size()));
   if (!cli.has("skip-one-rank")) {
     timelines->section();
     result.one_rank = runtime.block_on(check_alone(numbers, settings, me), "rank 0 alone");
-    if (!cli.has("json")) timelines->show("rank 0 alone");
+    timelines->show("rank 0 alone");
     if (result.one_rank->prime != result.all_ranks.prime) {
       throw std::runtime_error("rank 0 alone disagrees with the distributed run");
     }

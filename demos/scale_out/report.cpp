@@ -65,7 +65,7 @@ void print_text(const ScaleOutRun& run) {
 }
 
 void print_json(const ScaleOutRun& run) {
-  fmt::print("{{");
+  fmt::print("{{\"schema\":{},", json_schema);
   primes::print_answers_json(run.numbers, run.all_ranks.prime);
   fmt::print(",\"ranks\":[");
   const auto& ranks = run.all_ranks.ranks;

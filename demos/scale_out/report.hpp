@@ -24,7 +24,11 @@ struct ScaleOutRun {
 /// of one rank against all of them: speedup and parallel efficiency.
 void print_text(const ScaleOutRun& run);
 
-/// {"results":[{"n":...,"prime":...}],"ranks":[{"rank":...,"host":...,"pid":...,"workers":...,
+/// The version of print_json's object, its "schema" member: raised whenever a member changes
+/// meaning or goes away.
+inline constexpr int json_schema = 1;
+
+/// {"schema":1,"results":[{"n":...,"prime":...}],"ranks":[{"rank":...,"host":...,"pid":...,"workers":...,
 /// "shares":...,"checked":...,"primes":...,"busy_seconds":...,"wall_seconds":...}],
 /// "seconds":...,"one_rank_seconds":...,"speedup":...} (the last two only without
 /// --skip-one-rank).

@@ -15,6 +15,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "semaphore/two_locks.hpp"
 
@@ -111,6 +112,7 @@ int run(int argc, char** argv) {
         "--virtual-time cannot be drawn: timelines show real time, and a virtual run takes none");
   }
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
   Runtime runtime({.virtual_time = virtual_time});
@@ -147,6 +149,29 @@ int run(int argc, char** argv) {
   fmt::print("one lock order:      {}\n", same.story);
   timelines.show("the fix: one lock order");
   timelines.finish("Semaphore, mutex and deadlock");
+  auto shared = [&](const Measured& m, std::size_t permits) {
+    return demo::JsonObject()
+        .add("permits", permits)
+        .add("tasks", s.tasks)
+        .add("most_at_once", m.most_at_once)
+        .add("wall_ms", m.wall_ms)
+        .add("model_rounds", (s.tasks + permits - 1) / permits);
+  };
+  auto locks = [](const semaphore_demo::TwoLocksRun& run) {
+    return demo::JsonObject()
+        .add("deadlock", run.deadlock)
+        .add("ms", run.ms)
+        .add("story", run.story);
+  };
+  report.object()
+      .add("query_ms", s.query.count())
+      .add("timeout_ms", limit.count())
+      .add("virtual_time", virtual_time)
+      .add("semaphore", shared(semaphore, s.connections))
+      .add("mutex", shared(mutex, 1))
+      .add("opposite_lock_order", locks(opposite))
+      .add("one_lock_order", locks(same));
+  report.finish();
   return 0;
 }
 

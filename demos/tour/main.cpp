@@ -19,6 +19,7 @@
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
+#include "common/report.hpp"
 
 using namespace asyncrt;
 namespace bp = boost::process;
@@ -187,6 +188,8 @@ int run(int argc, char** argv) {
       throw demo::UsageError(fmt::format("--only: no step runs '{}' (see --list)", *only));
   }
 
+  demo::JsonReport report(cli, 1);  // the steps' own output goes where the tour's text does
+  std::vector<demo::JsonObject> ran_steps;
   demo::InterruptWatch interrupts;
   std::mutex running_mutex;
   bp::child* running = nullptr;
@@ -210,12 +213,17 @@ int run(int argc, char** argv) {
       fmt::print(
           "skipped: this build has no asyncrt-scale-out (it is built where Open MPI and "
           "Boost.MPI\nare installed: see the README, \"Scale up vs scale out\")\n");
+      ran_steps.push_back(demo::JsonObject()
+                              .add("lesson", step.lesson)
+                              .add("command", shown_command(step, args))
+                              .add("skipped", true));
       continue;
     }
     if (!std::filesystem::exists(exe)) {
       throw std::runtime_error(fmt::format("cannot find {} next to the tour", exe.string()));
     }
     auto [program, all_args] = command_of(step, args);
+    const auto step_start = std::chrono::steady_clock::now();
     bp::child child(program, bp::args(all_args));
     {
       std::lock_guard lock(running_mutex);
@@ -232,12 +240,24 @@ int run(int argc, char** argv) {
           fmt::format("asyncrt-{} exited with status {}", step.demo, child.exit_code()));
     }
     ++ran;
+    ran_steps.push_back(demo::JsonObject()
+                            .add("lesson", step.lesson)
+                            .add("command", shown_command(step, args))
+                            .add("exit_status", child.exit_code())
+                            .add("seconds", std::chrono::duration<double>(
+                                                std::chrono::steady_clock::now() - step_start)
+                                                .count()));
   }
   fmt::print(
       "\n{}\nThe tour ran {} in {:.1f} s. Each demo has --help; try --timeline, --svg "
       "and --trace.\n",
       std::string(78, '='), demo::counted(ran, "step"),
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  report.object()
+      .add("steps", ran_steps)
+      .add("seconds",
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  report.finish();
   return 0;
 }
 

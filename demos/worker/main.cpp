@@ -16,6 +16,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/log.hpp"
+#include "common/report.hpp"
 #include "common/timelines.hpp"
 #include "common/work.hpp"
 
@@ -112,20 +113,30 @@ int run(int argc, char** argv) {
   s.rest = milliseconds(cli.count("rest-ms", 1, 60'000));
   s.stop_after = milliseconds(cli.count("stop-after", 0, 3'600'000));
 
+  demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
   demo::Log log;
+  if (report.on()) log.keep_lines();
   fmt::print("== a thread with a stop flag\n");
   thread_worker(s, log, interrupts.token());
   timelines.show("a thread with a stop flag");
+  const auto thread_lines = log.take_lines();
   fmt::print("\n== a coroutine stopped by cancellation\n");
   timelines.section();
   log.restart();
   coroutine_worker(s, log, interrupts.token());
   timelines.show("a coroutine stopped by cancellation");
   timelines.finish("A worker that retires");
+  report.object()
+      .add("overwork_ms", s.overwork.count())
+      .add("rest_ms", s.rest.count())
+      .add("stop_after_ms", s.stop_after.count())
+      .add("thread", demo::JsonObject().add("lines", thread_lines))
+      .add("coroutine", demo::JsonObject().add("lines", log.take_lines()));
   interrupts.throw_if_interrupted("the worker demo");
+  report.finish();
   return 0;
 }
 

@@ -27,8 +27,10 @@ struct StopOnSignals::Watcher {
         std::raise(number);
         return;
       }
-      runtime.request_stop();
+      // on_signal first: once the stop is requested, block_on() may return at once, and the
+      // caller may then look at what on_signal did.
       if (on_signal) on_signal(number);
+      runtime.request_stop();
       wait();
     });
   }

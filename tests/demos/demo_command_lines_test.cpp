@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -217,6 +218,63 @@ TEST(DemoTimelines, TheRamenShopsSvgHasAPanelPerMode) {
        {">sync (1 cook)<", ">async (1 cook)<", ">parallel (2 cooks)<", ">both (2 cooks)<"}) {
     EXPECT_NE(picture.find(panel), std::string::npos) << panel;
   }
+}
+
+// --json: one line on stdout, one JSON object, its "schema" first; nothing else on stdout.
+struct JsonRun {
+  std::string demo;
+  std::vector<std::string> args;
+  std::string member;  // one member the object must have
+};
+
+class DemoJson : public ::testing::TestWithParam<JsonRun> {};
+
+TEST_P(DemoJson, PrintsOneObjectWithItsSchema) {
+  auto args = GetParam().args;
+  args.push_back("--json");
+  const auto result = run_program(exe(GetParam().demo), args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_EQ(lines_of(result.out).size(), 1u) << result.out;
+  EXPECT_EQ(result.out.rfind(R"({"schema":1,)", 0), 0u) << result.out;
+  boost::property_tree::ptree tree;
+  std::istringstream text(result.out);
+  ASSERT_NO_THROW(boost::property_tree::read_json(text, tree)) << result.out;
+  EXPECT_TRUE(tree.get_child_optional(GetParam().member))
+      << GetParam().member << " in " << result.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryDemo, DemoJson,
+    ::testing::Values(JsonRun{"ramen-shop", {"--orders", "2", "--minute-ms", "1"}, "modes"},
+                      JsonRun{"delivery", {"--steps", "1", "--step-ms", "5"}, "sections"},
+                      JsonRun{
+                          "io-vs-cpu", {"--jobs", "1", "--io-ms", "5", "--cpu-ms", "5"}, "rows"},
+                      JsonRun{"processes", {"--child-ms", "5"}, "pool.answered_by"},
+                      JsonRun{"profiling", {"--repeat", "10", "--rounds", "1"}, "ways"},
+                      JsonRun{"worker",
+                              {"--stop-after", "30", "--rest-ms", "10", "--overwork-ms", "2"},
+                              "coroutine.lines"},
+                      JsonRun{"join", {"--sleep-ms", "20"}, "owner_process_lines"},
+                      JsonRun{"gil", {"--work-ms", "10"}, "rows"},
+                      JsonRun{"pools", {"--jobs", "2", "--job-ms", "5"}, "runtime_map.results"},
+                      JsonRun{"primes", {"--numbers", "97,91"}, "runs"},
+                      JsonRun{"race", {"--delay-ms", "5"}, "ways"},
+                      JsonRun{"semaphore", {"--virtual-time"}, "opposite_lock_order.story"},
+                      JsonRun{"producer-consumer", {"--run-ms", "20"}, "runs"},
+                      JsonRun{"tour", {"--only", "semaphore"}, "steps"}),
+    [](const auto& info) {
+      std::string name = info.param.demo;
+      std::replace(name.begin(), name.end(), '-', '_');
+      return name;
+    });
+
+TEST(DemoJson, WithTimelineIsRefusedInOneLine) {
+  const auto result = run_program(exe("race"), {"--json", "--timeline"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "asyncrt-race: --json and --timeline both print on stdout: choose one (--svg and "
+            "--trace work with --json)\n");
 }
 
 // Starts `demo` with arguments that make it run for seconds, sends `signal`, and expects it to

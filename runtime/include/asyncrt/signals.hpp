@@ -18,8 +18,9 @@ namespace asyncrt {
 ///     runtime.block_on(serve());   // Ctrl-C: throws operation_aborted, main() can tidy up
 ///
 /// Threads: Asio's signal_set catches the signals (on whichever thread the kernel picks) and
-/// hands them to a thread of its own, which calls request_stop() and then `on_signal(signal)`
-/// if given (on that thread: it may print, or set a flag). Declare it after the Runtime (it
+/// hands them to a thread of its own, which calls `on_signal(signal)` if given (on that thread:
+/// it may print, or set a flag) and then request_stop(), so on_signal has run when block_on()
+/// returns because of the signal. Declare it after the Runtime (it
 /// is destroyed first); destroying it gives SIGINT and SIGTERM back their default action.
 class StopOnSignals {
  public:

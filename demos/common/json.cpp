@@ -1,0 +1,94 @@
+#include "common/json.hpp"
+
+#include <cmath>
+
+#include <fmt/core.h>
+
+namespace asyncrt::demo {
+namespace {
+
+std::string number(double value) {
+  return std::isfinite(value) ? fmt::format("{}", value) : "null";
+}
+
+}  // namespace
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+JsonObject& JsonObject::member(std::string_view key, std::string_view json) {
+  if (!members_.empty()) members_ += ",";
+  members_ += json_string(key);
+  members_ += ":";
+  members_ += json;
+  return *this;
+}
+
+JsonObject& JsonObject::add(std::string_view key, std::string_view text) {
+  return member(key, json_string(text));
+}
+
+JsonObject& JsonObject::add(std::string_view key, bool value) {
+  return member(key, value ? "true" : "false");
+}
+
+JsonObject& JsonObject::add(std::string_view key, double value) {
+  return member(key, number(value));
+}
+
+JsonObject& JsonObject::add(std::string_view key, const JsonObject& object) {
+  return member(key, object.text());
+}
+
+JsonObject& JsonObject::add(std::string_view key, const std::vector<JsonObject>& objects) {
+  std::string list;
+  for (const auto& object : objects) {
+    list += list.empty() ? "" : ",";
+    list += object.text();
+  }
+  return member(key, "[" + list + "]");
+}
+
+JsonObject& JsonObject::add(std::string_view key, const std::vector<std::string>& texts) {
+  std::string list;
+  for (const auto& text : texts) {
+    list += list.empty() ? "" : ",";
+    list += json_string(text);
+  }
+  return member(key, "[" + list + "]");
+}
+
+JsonObject& JsonObject::add(std::string_view key, const std::vector<double>& numbers) {
+  std::string list;
+  for (const double n : numbers) {
+    list += list.empty() ? "" : ",";
+    list += number(n);
+  }
+  return member(key, "[" + list + "]");
+}
+
+}  // namespace asyncrt::demo
