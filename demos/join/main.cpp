@@ -180,6 +180,11 @@ int run(int argc, char** argv) {
                     bp::args({"--owner", "--sleep-ms", std::to_string(sleep.count())}),
                     bp::std_out > out);
     ChildLanes lanes(child.id());
+    // Ctrl-C ends the owner (its pipe then ends, and so does this loop).
+    std::stop_callback end_it(interrupts.token(), [&child] {
+      std::error_code ignored;
+      child.terminate(ignored);
+    });
     for (std::string line; std::getline(out, line);) {
       fmt::print("  | {}\n", line);
       child_lines.push_back(line);

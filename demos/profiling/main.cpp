@@ -122,7 +122,13 @@ int run(int argc, char** argv) {
     for (std::size_t r = 0; r < rounds; ++r) {
       trace::Scope timing(way.name);
       const auto start = std::chrono::steady_clock::now();
-      for (std::size_t i = 0; i < repeat; ++i) way.build();
+      // Ctrl-C is looked at every 1024 builds: a round can take minutes with a large --repeat.
+      for (std::size_t done = 0; done < repeat;) {
+        const std::size_t batch = std::min<std::size_t>(repeat - done, 1024);
+        for (std::size_t i = 0; i < batch; ++i) way.build();
+        done += batch;
+        interrupts.throw_if_interrupted(way.name);
+      }
       const std::chrono::duration<double, std::nano> took =
           std::chrono::steady_clock::now() - start;
       per_build.push_back(took.count() / static_cast<double>(repeat));

@@ -40,10 +40,12 @@ void thread_worker(const Settings& s, const demo::Log& log, std::stop_token inte
       log(fmt::format("Overwork #{}", round));
       {
         trace::Scope work("worker", trace::Kind::computing);
-        demo::burn_cpu(s.overwork);
+        demo::burn_cpu(s.overwork, interrupt);
       }
       trace::Scope rest("worker", trace::Kind::waiting);
-      std::this_thread::sleep_for(s.rest);  // a plain sleep: the flag is not seen meanwhile
+      // The stop flag is not seen while the thread sleeps: the lesson's point. (Ctrl-C, a
+      // different request, does cut the sleep short, so that the demo ends at once.)
+      demo::sleep_unless_stopped(s.rest, interrupt);
     }
     log("retired..");
   });
