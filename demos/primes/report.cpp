@@ -58,8 +58,8 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   const ModeRun& serial = runs.front();
   print_answers(numbers, serial.prime);
   fmt::print(
-      "\n{}; speedup = serial time / wall time; efficiency = speedup / the workers that ran, "
-      "counting no more than the cores\n",
+      "\n{}; speedup = serial time / wall time; efficiency = speedup / the workers that\n"
+      "ran, counting no more than the cores\n",
       demo::counted(cores, "core"));
   fmt::print("\n{:<10} {:>7} {:>11} {:>8} {:>10}   {}\n", "mode", "workers", "wall time", "speedup",
              "efficiency", "what it shows");
@@ -73,8 +73,9 @@ void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<Mod
   }
   if (over_full) {
     fmt::print(
-        "\nOver 100%: more than the cores can give, so the serial baseline ran slow (another\n"
-        "program took its core, or the CPU clocked down); run it again on an idle machine.\n");
+        "\nOver 100%: faster than its workers (at most one per core) could make it, so the\n"
+        "serial baseline ran slow (another program took its core, or the CPU clocked down);\n"
+        "run it again on an idle machine.\n");
   }
   for (const ModeRun& run : runs) {
     if (run.mode != Mode::loop || run.stalled_tasks.empty()) continue;

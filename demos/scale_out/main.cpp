@@ -24,6 +24,7 @@
 
 #include "common/cli.hpp"
 #include "common/demo_cli.hpp"
+#include "common/interrupt.hpp"
 #include "common/number_options.hpp"
 #include "common/timelines.hpp"
 #include "scale_out/check_shares.hpp"
@@ -72,7 +73,7 @@ Task<Gathered> check_alone(const std::vector<std::uint64_t>& numbers, const Sett
   co_return co_await coordinate(self, numbers, settings, std::move(me));
 }
 
-int run(const mpi::communicator& world, int argc, char** argv) {
+int run(const mpi::communicator& world, int argc, char** argv, std::stop_token interrupted) {
   demo::Cli cli(std::string(program),
                 "Checks a list of numbers for primality over MPI ranks (scale out), each rank on\n"
                 "its own CPU pool (scale up); rank 0 hands out shares to whichever rank asks,\n"
@@ -118,6 +119,7 @@ int run(const mpi::communicator& world, int argc, char** argv) {
   std::optional<demo::Timelines> timelines;
   if (world.rank() == 0) timelines.emplace(cli);
   Runtime runtime({.cpu_threads = settings.workers});
+  std::stop_callback stop(interrupted, [&runtime] { runtime.request_stop(); });
   if (world.rank() != 0) {
     runtime.block_on(work_for_rank_0(world, numbers, settings, me), "work for rank 0");
     return 0;
@@ -146,6 +148,9 @@ int run(const mpi::communicator& world, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Ctrl-C (a terminal sends it to every rank it started) and SIGTERM (what mpirun sends its
+  // ranks when it is interrupted) stop this rank's work. Set up before MPI starts its threads.
+  demo::InterruptWatch interrupts;
   // MPI calls come from the main thread (here and in the collectives before the Runtime
   // starts) and from the loop thread (the exchanges), never from two at once: SERIALIZED.
   mpi::environment env(argc, argv, mpi::threading::serialized, /*abort_on_exception=*/false);
@@ -162,7 +167,11 @@ int main(int argc, char** argv) {
   const bool speaks = world.rank() == 0;
   int status = 0;
   try {
-    status = run(world, argc, argv);
+    status =
+        interrupts.guard("the run", [&] { return run(world, argc, argv, interrupts.token()); });
+  } catch (const demo::Interrupted& e) {
+    if (speaks) fmt::print(stderr, "{}: {}\n", program, e.what());
+    status = 128 + e.signal();
   } catch (const demo::UsageError& e) {
     if (speaks) fmt::print(stderr, "{}: {}\n", program, e.what());
     return 2;
@@ -173,6 +182,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "{}: rank {}: error: {}\n", program, world.rank(), demo::one_line(e.what()));
     status = 1;
   }
-  if (status != 0 && world.size() > 1) env.abort(status);
+  // An interrupted rank just ends: every rank was signalled (by the terminal, or by mpirun).
+  const bool interrupted = interrupts.signal() != 0;
+  if (status != 0 && !interrupted && world.size() > 1) env.abort(status);
   return status;
 }

@@ -1,5 +1,6 @@
-// Each of the primes demo's modes stops soon after a stop request (Ctrl-C), even in the middle
-// of one number's trial division: 2^64 - 59 takes seconds to check.
+// The primes demo's modes and report: each mode stops soon after a stop request (Ctrl-C), even
+// in the middle of one number's trial division (2^64 - 59 takes seconds to check); the
+// report's efficiency counts no more workers than cores.
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "primes/modes.hpp"
+#include "primes/report.hpp"
 
 namespace asyncrt::primes {
 namespace {
@@ -47,6 +49,33 @@ TEST_P(ModeStops, WithinASecondOfTheRequest) {
 INSTANTIATE_TEST_SUITE_P(InProcess, ModeStops,
                          ::testing::Values(Mode::serial, Mode::loop, Mode::threads, Mode::chunks),
                          [](const auto& info) { return std::string(mode_name(info.param)); });
+
+// Efficiency counts no more workers than cores; one over 100% (a baseline that ran slow) is
+// not printed without a word.
+TEST(PrimesReport, EfficiencyIsAgainstTheCoresAndOverFullIsExplained) {
+  Job job;
+  job.numbers = {97, 89};
+  std::vector<ModeRun> runs(2);
+  runs[0].mode = Mode::serial;
+  runs[0].seconds = 1.0;
+  runs[0].prime = {true, true};
+  runs[1].mode = Mode::threads;
+  runs[1].workers = 4;
+  runs[1].seconds = 0.5;
+  ::testing::internal::CaptureStdout();
+  print_text(job.numbers, runs, job, 2);  // 4 threads on 2 cores, twice as fast: 100%
+  std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("\nthreads          4    500.0 ms    2.00x       100%"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Over 100%"), std::string::npos) << out;
+
+  runs[1].seconds = 0.4;  // 2.5x on 2 cores: the baseline must have run slow
+  ::testing::internal::CaptureStdout();
+  print_text(job.numbers, runs, job, 2);
+  out = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(out.find("2.50x       125%"), std::string::npos) << out;
+  EXPECT_NE(out.find("\nOver 100%: faster than its workers"), std::string::npos) << out;
+}
 
 }  // namespace
 }  // namespace asyncrt::primes

@@ -176,6 +176,20 @@ TEST(ScaleOut, OneRankRunsWithoutMpirun) {
   EXPECT_EQ(ranks_of(result.out)[0].checked, 60);
 }
 
+// Ctrl-C reaches a rank's work: it stops within moments and says so in one line, status 130.
+TEST(ScaleOut, CtrlCStopsTheRunWithOneLine) {
+  BackgroundProgram rank(scale_out, {"--random", "2000000", "--skip-one-rank"});
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  const auto sent = std::chrono::steady_clock::now();
+  ::kill(static_cast<pid_t>(rank.pid()), SIGINT);
+  const auto result = rank.finish();
+  EXPECT_LT(std::chrono::steady_clock::now() - sent, std::chrono::seconds(3));
+  EXPECT_EQ(result.exit_code, 130) << result.err;
+  const auto lines = lines_of(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_EQ(lines[0].rfind("asyncrt-scale-out: interrupted by SIGINT", 0), 0u) << lines[0];
+}
+
 TEST(ScaleOut, BadInputIsOneLineFromRank0AndExitStatus2) {
   const std::vector<std::vector<std::string>> bad{{"--workers", "0"},
                                                   {"--numbers", "7", "--random", "3"},
