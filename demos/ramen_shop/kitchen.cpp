@@ -139,7 +139,7 @@ Task<void> cook_bowl_concurrently(const Shop& shop, Semaphore& stove, BurnerCoun
     // The pot stays on its burner from boiling the water to the end of cooking.
     auto burner = co_await stove.hold();
     burners.take();
-    if (r.prepares_while_boiling(offload_hands)) {
+    if (offload_hands) {  // several cooks: one prepares while the water boils
       co_await when_all(sleep_for(shop.real(r.boil)), by_hand(r.prepare));
     } else {
       co_await sleep_for(shop.real(r.boil));

@@ -27,7 +27,7 @@ bool concurrent(Mode mode) noexcept {
 }
 
 bool prepares_while_boiling(Mode mode) noexcept {
-  return Recipe::prepares_while_boiling(mode == Mode::both);
+  return mode == Mode::both;  // several concurrent cooks: kitchen.cpp says why not the one
 }
 
 Prediction predict(Mode mode, std::size_t cooks, const Shop& shop) {

@@ -15,11 +15,6 @@ namespace asyncrt::ramen {
 /// the water boils (the lesson's "both"), and the noodles go in once both are done.
 struct Recipe {
   double boil = 3, prepare = 2, cook = 4, serve = 1;
-  /// Whether the ingredients are prepared while the water boils: by concurrent cooks whose
-  /// hands are threads of their own (kitchen.cpp says why the one cook on the loop does not).
-  static bool prepares_while_boiling(bool several_concurrent_cooks) noexcept {
-    return several_concurrent_cooks;
-  }
   /// The work a cook's hands must do for a bowl.
   double hands() const noexcept { return prepare + serve; }
   /// How long a bowl keeps its burner.
