@@ -204,15 +204,14 @@ int run(int argc, char** argv) {
     ++number;
     if (only && step.demo != *only) continue;
     const auto args = args_of(step, number, cli);
-    fmt::print("\n{}\n{}\n{}\n$ {}asyncrt-{} {}\n\n", std::string(78, '='), step.lesson, step.intro,
-               step.mpi_ranks ? fmt::format("mpirun -np {} ", step.mpi_ranks) : "", step.demo,
-               fmt::join(args, " "));
+    fmt::print("\n{}\n{}\n{}\n$ {}\n\n", std::string(78, '='), step.lesson, step.intro,
+               shown_command(step, args));
     std::fflush(stdout);
     const auto exe = demo_path(step.demo);
     if (step.mpi_ranks && (!mpiexec() || !std::filesystem::exists(exe))) {
       fmt::print(
           "skipped: this build has no asyncrt-scale-out (it is built where Open MPI and "
-          "Boost.MPI\nare installed: see the README, \"Scale up vs scale out\")\n");
+          "Boost.MPI\nare installed: see docs/scale-out.md)\n");
       ran_steps.push_back(demo::JsonObject()
                               .add("lesson", step.lesson)
                               .add("command", shown_command(step, args))
