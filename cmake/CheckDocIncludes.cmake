@@ -1,9 +1,12 @@
 # cmake -DDOC=<file.md> -DROOT=<source dir> -P CheckDocIncludes.cmake
 #
 # Every "<!-- include: PATH -->" in DOC must be followed by a ```cpp block whose text is exactly
-# the file ROOT/PATH, so a guide cannot drift from the code that is compiled and tested.
+# the file ROOT/PATH, so a guide cannot drift from the code that is compiled and tested; and
+# every ```cpp block in DOC must be such a block (code in the docs is code that compiles).
 cmake_minimum_required(VERSION 3.25)
 file(READ "${DOC}" rest)
+string(REGEX MATCHALL "```cpp\n" blocks "${rest}")
+list(LENGTH blocks block_count)
 set(count 0)
 while(TRUE)
   string(FIND "${rest}" "<!-- include: " marker)
@@ -30,7 +33,9 @@ while(TRUE)
   string(SUBSTRING "${rest}" ${body_end} -1 rest)
   math(EXPR count "${count} + 1")
 endwhile()
-if(count EQUAL 0)
-  message(FATAL_ERROR "${DOC}: no '<!-- include: PATH -->' markers found")
+if(NOT count EQUAL block_count)
+  message(FATAL_ERROR "${DOC}: ${block_count} ```cpp blocks but ${count} included files: put the "
+                      "code in a file that is compiled (examples/) and mark its block with "
+                      "'<!-- include: PATH -->'")
 endif()
 message(STATUS "${DOC}: ${count} included file(s) match the code")
