@@ -65,30 +65,15 @@ JsonObject& JsonObject::add(std::string_view key, const JsonObject& object) {
 }
 
 JsonObject& JsonObject::add(std::string_view key, const std::vector<JsonObject>& objects) {
-  std::string list;
-  for (const auto& object : objects) {
-    list += list.empty() ? "" : ",";
-    list += object.text();
-  }
-  return member(key, "[" + list + "]");
+  return array(key, objects, [](const JsonObject& object) { return object.text(); });
 }
 
 JsonObject& JsonObject::add(std::string_view key, const std::vector<std::string>& texts) {
-  std::string list;
-  for (const auto& text : texts) {
-    list += list.empty() ? "" : ",";
-    list += json_string(text);
-  }
-  return member(key, "[" + list + "]");
+  return array(key, texts, [](const std::string& text) { return json_string(text); });
 }
 
 JsonObject& JsonObject::add(std::string_view key, const std::vector<double>& numbers) {
-  std::string list;
-  for (const double n : numbers) {
-    list += list.empty() ? "" : ",";
-    list += number(n);
-  }
-  return member(key, "[" + list + "]");
+  return array(key, numbers, [](double n) { return number(n); });
 }
 
 }  // namespace asyncrt::demo

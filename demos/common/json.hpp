@@ -32,12 +32,7 @@ class JsonObject {
   template <std::integral T>
   requires(!std::same_as<T, bool>) JsonObject& add(std::string_view key,
                                                    const std::vector<T>& numbers) {
-    std::string list;
-    for (const T n : numbers) {
-      list += list.empty() ? "" : ",";
-      list += std::to_string(n);
-    }
-    return member(key, "[" + list + "]");
+    return array(key, numbers, [](T n) { return std::to_string(n); });
   }
 
   /// "{...}".
@@ -45,6 +40,17 @@ class JsonObject {
 
  private:
   JsonObject& member(std::string_view key, std::string_view json);
+  // key: [each item as `to_json` writes it].
+  template <typename Item, typename ToJson>
+  JsonObject& array(std::string_view key, const std::vector<Item>& items, ToJson to_json) {
+    std::string list = "[";
+    for (const Item& item : items) {
+      if (list.size() > 1) list += ',';
+      list += to_json(item);
+    }
+    list += ']';
+    return member(key, list);
+  }
   std::string members_;
 };
 

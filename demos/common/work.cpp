@@ -60,13 +60,9 @@ double work_rounds_per_second() {
   return rate;
 }
 
-std::uint64_t work_rounds_for(std::chrono::steady_clock::duration duration) {
-  const double seconds = std::chrono::duration<double>(duration).count();
-  return static_cast<std::uint64_t>(
-      std::llround(std::max(0.0, seconds) * work_rounds_per_second()));
-}
-
-bool compute(std::uint64_t rounds, std::stop_token stop) {
+bool burn_cpu(std::chrono::steady_clock::duration duration, std::stop_token stop) {
+  const double seconds = std::max(0.0, std::chrono::duration<double>(duration).count());
+  auto rounds = static_cast<std::uint64_t>(std::llround(seconds * work_rounds_per_second()));
   std::uint64_t x = rounds;
   while (rounds > 0) {
     if (stop.stop_requested()) return false;
@@ -76,10 +72,6 @@ bool compute(std::uint64_t rounds, std::stop_token stop) {
   }
   sink = x;
   return !stop.stop_requested();
-}
-
-bool burn_cpu(std::chrono::steady_clock::duration duration, std::stop_token stop) {
-  return compute(work_rounds_for(duration), stop);
 }
 
 bool sleep_unless_stopped(std::chrono::steady_clock::duration duration, std::stop_token stop) {

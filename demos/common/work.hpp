@@ -18,15 +18,9 @@ namespace asyncrt::demo {
 /// the core does not skew it) and the same for the rest of the process.
 double work_rounds_per_second();
 
-/// The rounds that take one uncontended core `duration`.
-std::uint64_t work_rounds_for(std::chrono::steady_clock::duration duration);
-
-/// Computes `rounds` rounds on the calling thread (a cook's hands at work): never sleeps, and
-/// takes longer when the thread shares its core. Returns early, false, if `stop` is requested
-/// (it looks every few microseconds).
-bool compute(std::uint64_t rounds, std::stop_token stop = {});
-
-/// Computes what one uncontended core does in `duration`: compute(work_rounds_for(duration)).
+/// Computes on the calling thread what one uncontended core does in `duration` (a cook's hands
+/// at work): never sleeps, and takes longer when the thread shares its core. Returns early,
+/// false, if `stop` is requested (it looks every few microseconds).
 bool burn_cpu(std::chrono::steady_clock::duration duration, std::stop_token stop = {});
 
 /// Sleeps the calling thread for `duration` (it holds the thread but uses no CPU: a cook

@@ -57,6 +57,10 @@ std::string_view mode_name(Mode mode) {
   return "?";
 }
 
+std::size_t workers_for(const Job& job, std::size_t pieces) {
+  return std::max<std::size_t>(1, std::min(job.workers, pieces));
+}
+
 ModeRun run_serial(const Job& job) {
   ModeRun run{Mode::serial};
   const auto start = Clock::now();
@@ -100,8 +104,7 @@ ModeRun run_loop(const Job& job) {
 }
 
 ModeRun run_threads(const Job& job) {
-  // A thread per number at most: more could never have work.
-  ModeRun run{Mode::threads, std::max<std::size_t>(1, std::min(job.workers, job.numbers.size()))};
+  ModeRun run{Mode::threads, workers_for(job, job.numbers.size())};
   const auto start = Clock::now();
   {
     Runtime runtime({.cpu_threads = run.workers});
@@ -158,7 +161,7 @@ ModeRun run_chunks(const Job& job) {
   std::vector<std::optional<bool>> settled(job.numbers.size());
   const std::vector<Chunk> chunks = cut_into_chunks(job, settled);
   run.chunks = chunks.size();
-  run.workers = std::max<std::size_t>(1, std::min(job.workers, chunks.size()));
+  run.workers = workers_for(job, chunks.size());
   // Per number: a chunk found a divisor (written on pool threads, read after they are joined).
   std::vector<std::atomic<bool>> divisor_found(job.numbers.size());
   {

@@ -49,6 +49,10 @@ struct ModeRun {
   std::vector<long> checked_by{};
 };
 
+/// The workers a mode starts for `pieces` of work: job.workers, but no more than there are
+/// pieces (more could never have work), and at least one.
+std::size_t workers_for(const Job& job, std::size_t pieces);
+
 /// A plain loop on the calling thread; no runtime at all. The baseline.
 ModeRun run_serial(const Job& job);
 /// Every check a coroutine on the event loop: they take turns, and each blocks the loop while

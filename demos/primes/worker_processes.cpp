@@ -187,8 +187,7 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
 }  // namespace
 
 ModeRun run_processes(const Job& job) {
-  // A process per number at most: more could never have work.
-  ModeRun run{Mode::processes, std::max<std::size_t>(1, std::min(job.workers, job.numbers.size()))};
+  ModeRun run{Mode::processes, workers_for(job, job.numbers.size())};
   const auto executable = std::filesystem::read_symlink("/proc/self/exe");
   const auto start = Clock::now();
   {

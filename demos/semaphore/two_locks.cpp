@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <fmt/core.h>
@@ -71,11 +72,10 @@ class WaitsFor {
     return fmt::format("took {}", fmt::join(locks, ", then "));
   }
 
-  bool anyone_waits() const { return !waiting_.empty(); }
-  std::vector<std::string> waiting_tasks() const {
-    std::vector<std::string> tasks;
-    for (const auto& [task, lock] : waiting_) tasks.push_back(task);
-    return tasks;
+  // A task that waits for a lock, if any does.
+  std::optional<std::string> a_waiting_task() const {
+    if (waiting_.empty()) return std::nullopt;
+    return waiting_.begin()->first;
   }
 
  private:
@@ -135,9 +135,9 @@ Task<TwoLocksRun> two_locks(bool same_order, milliseconds check) {
         for (const auto& task : circle) states.push_back(graph.state_of(task));
         co_return fmt::format("\n  {}:\n  neither can go on", fmt::join(states, ";\n  "));
       }
-      if (long_wait.empty() && graph.anyone_waits()) {
+      if (const auto waiting = graph.a_waiting_task(); long_wait.empty() && waiting) {
         long_wait = fmt::format("the {:.0f} ms check saw a wait, not a circle: {}",
-                                ms_between(start, now()), graph.state_of(graph.waiting_tasks()[0]));
+                                ms_between(start, now()), graph.state_of(*waiting));
       }
     }
   };
