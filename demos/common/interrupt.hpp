@@ -1,33 +1,22 @@
 #pragma once
 // InterruptWatch: Ctrl-C (SIGINT) and SIGTERM as a stop request a demo can watch.
 
-#include <atomic>
 #include <stdexcept>
-#include <stop_token>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <type_traits>
+
+#include <asyncrt/signals.hpp>
 
 namespace asyncrt::demo {
 
-/// Construct it first thing in main(), before any thread starts. It blocks SIGINT and SIGTERM
-/// in every thread (the mask is inherited), and one thread of its own waits for them with
-/// sigwait(): when one arrives it records which and requests a stop on token(). The demo's
-/// work watches the token (a std::stop_callback can forward it to Runtime::request_stop).
-/// Worker processes started later inherit the blocked mask, so a terminal's Ctrl-C stops the
-/// parent, which then ends its workers in order.
-class InterruptWatch {
+/// asyncrt::SignalWatch (construct it first thing in main(), before any thread starts; its
+/// token goes to RuntimeOptions::stop_token), plus what the demos do with a signal: a stop
+/// named as an Interrupted error, which guarded_main() turns into one line and the exit status.
+/// Worker processes inherit the blocked mask, so a terminal's Ctrl-C stops the parent, which
+/// then ends its workers in order.
+class InterruptWatch : public SignalWatch {
  public:
-  InterruptWatch();
-  ~InterruptWatch();
-  InterruptWatch(const InterruptWatch&) = delete;
-  InterruptWatch& operator=(const InterruptWatch&) = delete;
-
-  std::stop_token token() const noexcept { return stop_.get_token(); }
-  /// The signal that arrived (SIGINT, SIGTERM), or 0.
-  int signal() const noexcept { return signal_.load(); }
-
   /// Throws Interrupted naming `during` if a signal has arrived.
   void throw_if_interrupted(std::string_view during) const;
 
@@ -36,11 +25,6 @@ class InterruptWatch {
   /// Interrupted naming `during`; other failures pass through.
   template <typename Body>
   auto guard(std::string_view during, Body&& body) const;
-
- private:
-  std::stop_source stop_;
-  std::atomic<int> signal_{0};
-  std::thread watcher_;
 };
 
 /// Thrown when the work was stopped by a signal; guarded_main() turns it into one line on

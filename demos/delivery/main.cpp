@@ -122,8 +122,7 @@ int run(int argc, char** argv) {
     second.join();
   });
   section("two coroutines on one event loop", [&] {
-    Runtime runtime;
-    std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+    Runtime runtime({.stop_token = interrupts.token()});
     auto both = [&]() -> Task<void> {
       std::vector<Task<void>> jobs;
       jobs.push_back(named("Delivery", delivery.run_async()));

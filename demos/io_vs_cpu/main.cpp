@@ -154,8 +154,8 @@ int run(int argc, char** argv) {
   RuntimeOptions options;
   options.blocking_threads = s.jobs;  // one blocking thread per request: they all overlap
   options.detect_stalls = false;      // CPU work on the loop is the point of one row
+  options.stop_token = interrupts.token();
   Runtime runtime(options);
-  std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
   const double n = static_cast<double>(s.jobs);
   const double cpu_rounds = std::ceil(n / static_cast<double>(runtime.cpu_threads()));
 

@@ -53,8 +53,7 @@ void threads(const demo::Log& log, milliseconds sleep, bool join, std::stop_toke
 
 void coroutines(const demo::Log& log, milliseconds sleep, bool await_it,
                 std::stop_token interrupt) {
-  Runtime runtime;
-  std::stop_callback stop(interrupt, [&] { runtime.request_stop(); });
+  Runtime runtime({.stop_token = interrupt});
   auto sub = [&]() -> Task<void> {
     log(fmt::format("sub-task: sleeping {} ms", sleep.count()));
     co_await sleep_for(sleep);

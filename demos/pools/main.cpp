@@ -125,8 +125,8 @@ int run(int argc, char** argv) {
     {
       RuntimeOptions options;
       options.blocking_threads = workers;
+      options.stop_token = interrupts.token();
       Runtime runtime(options);
-      std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
       const auto start = std::chrono::steady_clock::now();
       auto squares_task = [&]() -> Task<std::vector<std::uint64_t>> {
         // `workers` jobs at a time, each a task that waits for its call on the blocking pool.

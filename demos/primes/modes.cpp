@@ -89,8 +89,8 @@ ModeRun run_loop(const Job& job) {
   };
   const auto start = Clock::now();
   {
+    options.stop_token = job.stop;
     Runtime runtime(options);
-    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
     std::vector<Task<bool>> checks;
     for (std::size_t i = 0; i < job.numbers.size(); ++i) {
       // Each check is a task of its own name, so the stall detector can say which one it was.
@@ -107,8 +107,7 @@ ModeRun run_threads(const Job& job) {
   ModeRun run{Mode::threads, workers_for(job, job.numbers.size())};
   const auto start = Clock::now();
   {
-    Runtime runtime({.cpu_threads = run.workers});
-    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
+    Runtime runtime({.cpu_threads = run.workers, .stop_token = job.stop});
     // map() runs at most `workers` checks at once and keeps the results in input order. Each
     // check is a task named after its number (so timelines say which is which) that offloads
     // the computation to the CPU pool; the stop_token lets a check in the middle of a huge
@@ -165,8 +164,7 @@ ModeRun run_chunks(const Job& job) {
   // Per number: a chunk found a divisor (written on pool threads, read after they are joined).
   std::vector<std::atomic<bool>> divisor_found(job.numbers.size());
   {
-    Runtime runtime({.cpu_threads = run.workers});
-    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
+    Runtime runtime({.cpu_threads = run.workers, .stop_token = job.stop});
     // Each chunk is a task named after its number (a number's chunks share a letter in the
     // timeline, spread over the pool's lanes) that offloads its search.
     auto search = [&](std::size_t c) {

@@ -191,8 +191,7 @@ ModeRun run_processes(const Job& job) {
   const auto executable = std::filesystem::read_symlink("/proc/self/exe");
   const auto start = Clock::now();
   {
-    Runtime runtime({.cpu_threads = 1});
-    std::stop_callback forward_stop(job.stop, [&runtime] { runtime.request_stop(); });
+    Runtime runtime({.cpu_threads = 1, .stop_token = job.stop});
     SharedWork work{job, std::vector<std::optional<bool>>(job.numbers.size()),
                     std::vector<long>(job.numbers.size()), std::vector<int>(job.numbers.size())};
     std::vector<Task<void>> drivers;

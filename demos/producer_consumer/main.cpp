@@ -139,8 +139,7 @@ int run(int argc, char** argv) {
   demo::InterruptWatch interrupts;
   demo::work_rounds_per_second();  // sizes the computing now, not in the first timed run
   demo::Timelines timelines(cli);
-  Runtime runtime;
-  std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+  Runtime runtime({.stop_token = interrupts.token()});
   Settings slow = s;
   slow.consume = 4 * s.produce;
   bool all_delivered = true;

@@ -109,8 +109,8 @@ int with_a_lock(const Settings& s) {
 // `make_updates(runtime, store)` gives the function that makes update N's task.
 template <typename MakeUpdates>
 int on_a_runtime(const Settings& s, RuntimeOptions options, MakeUpdates make_updates) {
+  options.stop_token = s.stop;
   Runtime runtime(std::move(options));
-  std::stop_callback stop(s.stop, [&] { runtime.request_stop(); });
   FakeDataStore store;
   auto update_task = make_updates(runtime, store);
   std::vector<int> ids(s.updates);

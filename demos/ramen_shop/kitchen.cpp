@@ -158,9 +158,9 @@ Clock::duration serve_on_the_loop(std::size_t cooks, bool offload_hands, const S
   options.cpu_threads = cooks;
   options.detect_stalls = false;  // the one cook's hands-on work is on the loop on purpose
   options.virtual_time = shop.virtual_time;
+  options.stop_token = shop.stop;
   Runtime runtime(options);
   const auto opened = runtime.now();
-  std::stop_callback stop_kitchen(shop.stop, [&] { runtime.request_stop(); });
   Semaphore stove(shop.burners);
   auto all_orders = [&]() -> Task<void> {
     std::vector<Task<void>> bowls;

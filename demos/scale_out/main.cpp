@@ -118,8 +118,7 @@ int run(const mpi::communicator& world, int argc, char** argv, std::stop_token i
 
   std::optional<demo::Timelines> timelines;
   if (world.rank() == 0) timelines.emplace(cli);
-  Runtime runtime({.cpu_threads = settings.workers});
-  std::stop_callback stop(interrupted, [&runtime] { runtime.request_stop(); });
+  Runtime runtime({.cpu_threads = settings.workers, .stop_token = interrupted});
   if (world.rank() != 0) {
     runtime.block_on(work_for_rank_0(world, numbers, settings, me), "work for rank 0");
     return 0;

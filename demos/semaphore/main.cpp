@@ -115,8 +115,7 @@ int run(int argc, char** argv) {
   demo::JsonReport report(cli, 1);
   demo::InterruptWatch interrupts;
   demo::Timelines timelines(cli);
-  Runtime runtime({.virtual_time = virtual_time});
-  std::stop_callback stop(interrupts.token(), [&] { runtime.request_stop(); });
+  Runtime runtime({.virtual_time = virtual_time, .stop_token = interrupts.token()});
   auto guarded = [&](auto task, std::string_view what) {
     return interrupts.guard(what, [&] { return runtime.block_on(std::move(task)); });
   };

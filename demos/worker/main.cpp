@@ -60,8 +60,7 @@ void thread_worker(const Settings& s, const demo::Log& log, std::stop_token inte
 
 // The coroutine version: cancellation wakes the rest at once.
 void coroutine_worker(const Settings& s, const demo::Log& log, std::stop_token interrupt) {
-  Runtime runtime;
-  std::stop_callback on_interrupt(interrupt, [&] { runtime.request_stop(); });
+  Runtime runtime({.stop_token = interrupt});
   asio::cancellation_signal stop;
   double asked = 0;
   auto worker = [&]() -> Task<void> {

@@ -74,9 +74,12 @@ Runtime::Parts::Parts(Runtime& r, RuntimeOptions o)
   alarm_clock.use_virtual_clock(virtual_clock.get());
   loop_thread = std::thread([this] { run_loop(); });
   loop_thread_id = loop_thread.get_id();
+  if (options.stop_token.stop_possible())
+    stop_forwarder.emplace(options.stop_token, StopForwarder{this});
 }
 
 Runtime::~Runtime() {
+  parts_->stop_forwarder.reset();
   shutdown();
   const std::size_t failed = parts_->failed_tasks.load();
   if (failed > 0 && !parts_->failures_observed.load() && std::uncaught_exceptions() == 0) {
@@ -289,9 +292,12 @@ void Runtime::Parts::shutdown() {
 }
 
 void Runtime::request_stop() {
-  Parts& parts = *parts_;
-  if (parts.stop_requested.exchange(true)) return;
-  asio::post(parts.loop, [&parts] { parts.cancel_all_tasks(); });
+  parts_->request_stop();
+}
+
+void Runtime::Parts::request_stop() {
+  if (stop_requested.exchange(true)) return;
+  asio::post(loop, [this] { cancel_all_tasks(); });
 }
 
 // The loop in real time: run whatever is ready; when nothing is but jobs are out on the CPU

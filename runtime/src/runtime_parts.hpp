@@ -91,6 +91,15 @@ struct Runtime::Parts {
   std::atomic<bool> shut_down{false};
   std::atomic<bool> loop_stopped{false};
   std::atomic<bool> stop_requested{false};
+  void request_stop();  // any thread
+
+  // Forwards options.stop_token to request_stop(); declared last, so it is gone before the
+  // rest (its destructor waits for a callback running on another thread).
+  struct StopForwarder {
+    Parts* parts;
+    void operator()() const { parts->request_stop(); }
+  };
+  std::optional<std::stop_callback<StopForwarder>> stop_forwarder;
 };
 
 }  // namespace asyncrt

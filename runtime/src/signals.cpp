@@ -3,6 +3,9 @@
 #include <atomic>
 #include <csignal>
 #include <thread>
+
+#include <pthread.h>
+#include <signal.h>
 #include <utility>
 
 #include <boost/asio/io_context.hpp>
@@ -62,6 +65,45 @@ StopOnSignals::~StopOnSignals() {
 
 int StopOnSignals::signal() const noexcept {
   return watcher_->received.load();
+}
+
+namespace {
+
+sigset_t interrupting_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+struct SignalWatch::Mask {
+  sigset_t set;
+};
+
+SignalWatch::SignalWatch() : previous_mask_(std::make_unique<Mask>()) {
+  const sigset_t set = interrupting_signals();
+  pthread_sigmask(SIG_BLOCK, &set, &previous_mask_->set);
+  watcher_ = std::thread([this, set] {
+    int received = 0;
+    while (sigwait(&set, &received) == 0) {
+      if (closing_.load()) return;  // the destructor's own signal (or one during it)
+      int none = 0;
+      signal_.compare_exchange_strong(none, received);
+      stop_.request_stop();
+    }
+  });
+}
+
+SignalWatch::~SignalWatch() {
+  // The watcher waits in sigwait(): wake it with a signal sent to that thread alone, after
+  // saying that this one is not an interruption.
+  closing_.store(true);
+  pthread_kill(watcher_.native_handle(), SIGTERM);
+  watcher_.join();
+  pthread_sigmask(SIG_SETMASK, &previous_mask_->set, nullptr);
 }
 
 }  // namespace asyncrt

@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <utility>
@@ -426,6 +427,38 @@ TEST(Runtime, RequestStopFromAnotherThreadCancelsRunningAndLaterTasks) {
   } catch (const boost::system::system_error& e) {
     EXPECT_EQ(e.code(), boost::asio::error::operation_aborted);
   }
+}
+
+// The options' stop_token: one stop source stops two Runtimes (and would stop plain threads);
+// a token stopped before the Runtime starts stops it at once.
+TEST(Runtime, AStopTokenInTheOptionsStopsTheRuntimeLikeRequestStop) {
+  std::stop_source source;
+  Runtime first({.stop_token = source.get_token()});
+  Runtime second({.stop_token = source.get_token()});
+  auto sleeps_an_hour = []() -> Task<int> {
+    co_await sleep_for(1h);
+    co_return 1;
+  };
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(20ms);
+    EXPECT_TRUE(source.request_stop());
+  });
+  auto answer = std::async(std::launch::async, [&] { return second.block_on(sleeps_an_hour()); });
+  const auto start = Clock::now();
+  EXPECT_THROW(first.block_on(sleeps_an_hour()), boost::system::system_error);
+  EXPECT_THROW(answer.get(), boost::system::system_error);
+  stopper.join();
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_TRUE(first.stop_requested());
+  EXPECT_TRUE(second.stop_requested());
+
+  Runtime late({.stop_token = source.get_token()});
+  EXPECT_TRUE(late.stop_requested());
+  EXPECT_THROW(late.block_on(sleeps_an_hour()), boost::system::system_error);
+  // A Runtime whose token is never stopped is not stopped by it (and is destroyed first).
+  std::stop_source unused;
+  Runtime unstopped({.stop_token = unused.get_token()});
+  EXPECT_FALSE(unstopped.stop_requested());
 }
 
 TEST(Runtime, EveryTaskIsCountedOnceWhetherItEndedOrWasCancelled) {

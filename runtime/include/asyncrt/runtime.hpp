@@ -6,6 +6,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -60,6 +61,10 @@ struct RuntimeOptions {
   /// then takes microseconds, and timers fire in an order that depends only on the program.
   /// Real I/O (sockets, pipes) does not hold the clock back: time may jump while it waits.
   bool virtual_time = false;
+  /// When this token is stopped (from any thread), the Runtime behaves as if request_stop()
+  /// had been called: a way to stop it with a std::jthread's token, or one stop source that
+  /// several Runtimes and plain threads watch. An already-stopped token stops it at once.
+  std::stop_token stop_token{};
 };
 
 /// The runtime: one thread runs the event loop (an `io_context`: the single cook), a CPU pool
