@@ -47,9 +47,10 @@ function(asyncrt_add_demo name)
   add_executable(asyncrt-${name} ${ARG_SOURCES})
   target_link_libraries(asyncrt-${name} PRIVATE asyncrt::runtime asyncrt_demo_common ${ARG_LIBS})
   asyncrt_target_defaults(asyncrt-${name})
-  # All demos in one bin/ folder (the tour finds them next to itself), installed together.
+  # All demos in one bin/ folder (the tour finds them next to itself), installed together and
+  # only when asked: cmake --install <build> --component demos.
   set_target_properties(asyncrt-${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
-  install(TARGETS asyncrt-${name} RUNTIME)
+  install(TARGETS asyncrt-${name} RUNTIME COMPONENT demos EXCLUDE_FROM_ALL)
 endfunction()
 
 # asyncrt_add_test(<file.cpp> [LIBS ...] [LABELS ...]): one ctest entry per test file, named

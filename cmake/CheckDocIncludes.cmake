@@ -1,11 +1,12 @@
 # cmake -DDOC=<file.md> -DROOT=<source dir> -P CheckDocIncludes.cmake
 #
-# Every "<!-- include: PATH -->" in DOC must be followed by a ```cpp block whose text is exactly
-# the file ROOT/PATH, so a guide cannot drift from the code that is compiled and tested; and
-# every ```cpp block in DOC must be such a block (code in the docs is code that compiles).
+# Every "<!-- include: PATH -->" in DOC must be followed by a ```cpp or ```cmake block whose
+# text is exactly the file ROOT/PATH, so a guide cannot drift from the code that is compiled
+# and tested; and every such block in DOC must be one of those (code in the docs is code that
+# compiles).
 cmake_minimum_required(VERSION 3.25)
 file(READ "${DOC}" rest)
-string(REGEX MATCHALL "```cpp\n" blocks "${rest}")
+string(REGEX MATCHALL "```(cpp|cmake)\n" blocks "${rest}")
 list(LENGTH blocks block_count)
 set(count 0)
 while(TRUE)
@@ -17,11 +18,13 @@ while(TRUE)
   string(SUBSTRING "${rest}" ${after_marker} -1 rest)
   string(FIND "${rest}" " -->" path_end)
   string(SUBSTRING "${rest}" 0 ${path_end} path)
-  string(FIND "${rest}" "```cpp\n" fence)
-  if(fence EQUAL -1)
-    message(FATAL_ERROR "${DOC}: no ```cpp block after 'include: ${path}'")
+  string(REGEX MATCH "```(cpp|cmake)\n" fence_text "${rest}")
+  if(NOT fence_text)
+    message(FATAL_ERROR "${DOC}: no ```cpp or ```cmake block after 'include: ${path}'")
   endif()
-  math(EXPR body_start "${fence} + 7")
+  string(FIND "${rest}" "${fence_text}" fence)
+  string(LENGTH "${fence_text}" fence_length)
+  math(EXPR body_start "${fence} + ${fence_length}")
   string(SUBSTRING "${rest}" ${body_start} -1 rest)
   string(FIND "${rest}" "```" body_end)
   string(SUBSTRING "${rest}" 0 ${body_end} body)
@@ -34,7 +37,7 @@ while(TRUE)
   math(EXPR count "${count} + 1")
 endwhile()
 if(NOT count EQUAL block_count)
-  message(FATAL_ERROR "${DOC}: ${block_count} ```cpp blocks but ${count} included files: put the "
+  message(FATAL_ERROR "${DOC}: ${block_count} ```cpp/```cmake blocks but ${count} included files: put the "
                       "code in a file that is compiled (examples/) and mark its block with "
                       "'<!-- include: PATH -->'")
 endif()

@@ -16,6 +16,7 @@
 #include <asyncrt/time.hpp>
 #include <asyncrt/timeline.hpp>
 #include <asyncrt/trace.hpp>
+#include <asyncrt/version.hpp>
 #include <asyncrt/when_all.hpp>
 #include <asyncrt/when_any.hpp>
 #include <asyncrt/yield.hpp>
