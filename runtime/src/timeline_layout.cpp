@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "display_text.hpp"
+
 namespace asyncrt::trace {
 namespace {
 
@@ -23,6 +25,10 @@ Timeline Timeline::layout(std::vector<Span> spans, Clock::time_point origin) {
   std::vector<Lane> task_lanes;
   for (std::size_t i = 0; i < t.spans.size(); ++i) {
     Span& span = t.spans[i];
+    // Names are anything a program gave (any bytes): from here on, printable UTF-8.
+    span.task = detail::printable(span.task);
+    span.thread = detail::printable(span.thread);
+    span.via = detail::printable(span.via);
     span.start = std::max(span.start, origin);
     span.end = std::max(span.end, span.start);
     t.length = std::max(t.length, span.end - origin);

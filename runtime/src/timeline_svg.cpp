@@ -6,11 +6,13 @@
 
 #include <fmt/core.h>
 
+#include "display_text.hpp"
+
 namespace asyncrt::trace {
 namespace {
 
 constexpr double width = 960, lane_height = 20, lane_gap = 4, axis_room = 30, char_width = 7.3;
-constexpr double legend_row = 18, legend_columns = 4, panel_gap = 24;
+constexpr double legend_row = 18, legend_columns = 4, legend_column_width = 235, panel_gap = 24;
 
 // The room left of the plot for lane names: as wide as the longest, between these.
 constexpr double narrowest_label = 150, widest_label = 280;
@@ -46,7 +48,9 @@ double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
-std::string escape(std::string_view text) {
+// Any text as XML character data: printable UTF-8 (detail::printable), then & < > " escaped.
+std::string escape(std::string_view any) {
+  const std::string text = detail::printable(any);
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -88,7 +92,7 @@ double draw_panel(std::string& out, const Timeline& t, std::string_view heading,
     y += 20;
   }
   std::size_t longest = 0;
-  for (const auto& lane : t.lanes) longest = std::max(longest, lane.name.size());
+  for (const auto& lane : t.lanes) longest = std::max(longest, detail::display_width(lane.name));
   const double label_width =
       std::clamp(static_cast<double>(longest) * char_width + 16, narrowest_label, widest_label);
   const double total = std::max(ms(t.length), 1e-3);
@@ -113,7 +117,7 @@ double draw_panel(std::string& out, const Timeline& t, std::string_view heading,
     const auto fits = static_cast<std::size_t>((label_width - 16) / char_width);
     out += fmt::format("<text x=\"8\" y=\"{:.1f}\"{}>{}</text>\n", lane_y + 14,
                        lane.is_thread ? " font-weight=\"bold\"" : " fill=\"#555\"",
-                       escape(lane.name.substr(0, fits)));
+                       escape(detail::fit_width(lane.name, fits)));
     out +=
         fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
                     label_width, lane_y, plot, lane_height, lane.is_thread ? "#f4f4f4" : "#fafafa");
@@ -156,11 +160,13 @@ double draw_panel(std::string& out, const Timeline& t, std::string_view heading,
   for (std::size_t k = 0; k < t.tasks.size(); ++k) {
     const auto column = static_cast<double>(k % static_cast<std::size_t>(legend_columns));
     if (k > 0 && column == 0) legend_y += legend_row;
-    const double x = 8 + column * 235;
+    const double x = 8 + column * legend_column_width;
+    const auto fits = static_cast<std::size_t>((legend_column_width - 24) / char_width);
     out += fmt::format(
         "<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"12\" height=\"12\" fill=\"{}\"/>"
         "<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n",
-        x, legend_y - 10, colour_of(k), x + 16, legend_y, escape(t.tasks[k].name));
+        x, legend_y - 10, colour_of(k), x + 16, legend_y,
+        escape(detail::fit_width(t.tasks[k].name, fits)));
   }
   out += fmt::format(
       "<text x=\"8\" y=\"{:.0f}\" fill=\"#555\">solid: computing on a thread · pale, solid edge: "

@@ -5,11 +5,13 @@
 
 #include <fmt/core.h>
 
+#include "display_text.hpp"
+
 namespace asyncrt::trace {
 namespace {
 
-// Lane labels take the room their longest name needs, between these widths: a name longer
-// than the widest label is cut.
+// Lane labels take the room their longest name needs, between these widths (in columns): a
+// name longer than the widest label is cut, with an ellipsis.
 constexpr std::size_t narrowest_label = 14, widest_label = 24;
 
 // A thread lane's label is its name; a task lane's is indented and starts with its letter.
@@ -18,8 +20,8 @@ constexpr std::size_t thread_label_extra = 1, task_label_extra = 4;
 std::size_t label_width_of(const Timeline& t) {
   std::size_t width = narrowest_label;
   for (const auto& lane : t.lanes) {
-    width = std::max(width,
-                     lane.name.size() + (lane.is_thread ? thread_label_extra : task_label_extra));
+    width = std::max(width, detail::display_width(lane.name) +
+                                (lane.is_thread ? thread_label_extra : task_label_extra));
   }
   return std::min(width, widest_label);
 }
@@ -90,11 +92,6 @@ std::string paint(const Cell& cell, bool colour, char empty, Clock::duration col
   return fmt::format("\x1b[{}m{}\x1b[0m", palette[cell.task % std::size(palette)], cell.symbol);
 }
 
-std::string fit(std::string_view text, std::size_t width) {
-  if (text.size() <= width) return fmt::format("{:<{}}", text, width);
-  return std::string(text.substr(0, width));
-}
-
 }  // namespace
 
 std::string render_text(const Timeline& t, const TextStyle& style) {
@@ -109,14 +106,15 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
   for (const auto& lane : t.lanes) {
     std::string label;
     if (lane.is_thread) {
-      label = fit(lane.name, label_width - thread_label_extra) + " ";
+      label = detail::pad_to_width(lane.name, label_width - thread_label_extra) + " ";
     } else {
       if (++task_lanes > style.max_task_lanes) {
         ++hidden;
         continue;
       }
       const char symbol = t.tasks[t.task_of[lane.spans.front()]].symbol;
-      label = fmt::format(" {} {}", symbol, fit(lane.name, label_width - task_label_extra)) + " ";
+      label = fmt::format(" {} {} ", symbol,
+                          detail::pad_to_width(lane.name, label_width - task_label_extra));
     }
     out += label + "|";
     const auto column = std::max(t.length, Clock::duration(1)) / static_cast<Clock::rep>(columns);
@@ -127,15 +125,22 @@ std::string render_text(const Timeline& t, const TextStyle& style) {
   }
   if (hidden > 0) out += fmt::format("{:<{}}(+{} more task lanes)\n", "", label_width, hidden);
 
-  // Legend: symbols to task names, wrapped to the width.
+  // Legend: symbols to task names, wrapped to the width (a name too long for a line is cut).
+  const std::string indent = "      ";
   std::string line = "tasks:";
+  std::size_t line_width = line.size();
   for (const auto& task : t.tasks) {
-    const std::string entry = fmt::format(" {}={}", task.symbol, task.name);
-    if (line.size() + entry.size() > style.width) {
+    const std::string entry = fmt::format(
+        " {}={}", task.symbol,
+        detail::fit_width(task.name, std::max<std::size_t>(style.width, 20) - indent.size() - 3));
+    const std::size_t entry_width = detail::display_width(entry);
+    if (line_width + entry_width > style.width) {
       out += line + "\n";
-      line = "      ";
+      line = indent;
+      line_width = indent.size();
     }
     line += entry;
+    line_width += entry_width;
   }
   out += line + "\n";
   out +=

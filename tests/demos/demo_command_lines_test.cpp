@@ -18,6 +18,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/drawing_checks.hpp"
 #include "support/run_program.hpp"
 
 namespace asyncrt::testing {
@@ -134,6 +135,32 @@ TEST(DemoTimelines, SvgAndTraceFilesAreWrittenWhole) {
   EXPECT_NO_THROW(boost::property_tree::read_json(trace_file, tree));
   EXPECT_GT(tree.get_child("traceEvents").size(), 10u);
   EXPECT_FALSE(fs::exists(svg + ".partial"));
+  fs::remove_all(dir);
+}
+
+// Every demo's drawings, through the tour (each step writes tour-NN-<demo>.svg and .json):
+// every SVG is well-formed XML and every trace's slices nest on each track (Perfetto's rule).
+TEST(DemoTimelines, EveryDemosSvgParsesAndEveryTracesSlicesNest) {
+  const auto dir = fs::temp_directory_path() / ("asyncrt-drawings-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const auto result = run_program(
+      exe("tour"), {"--svg", (dir / "tour.svg").string(), "--trace", (dir / "tour.json").string()});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::size_t svgs = 0, traces = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::ifstream file(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(file)), {});
+    if (entry.path().extension() == ".svg") {
+      ++svgs;
+      EXPECT_EQ(xml_error(text), "") << entry.path();
+    } else {
+      ++traces;
+      EXPECT_EQ(trace_nesting_error(text), "") << entry.path();
+    }
+  }
+  // One of each per step that draws (every demo, the scale-out step only where it ran).
+  EXPECT_GE(svgs, demos.size() - 1);
+  EXPECT_EQ(svgs, traces);
   fs::remove_all(dir);
 }
 

@@ -63,8 +63,9 @@ TEST(Timeline, TextLanesFitTheWidthAndShowWhoRanWhen) {
   EXPECT_NE(render_text(sample(), TextStyle{80, true}).find("\x1b["), std::string::npos);
 }
 
-// Labels widen for long names ("echo-connection" whole), up to 24 characters; longer names are
-// cut, and every line still fits the width.
+// Labels widen for long names ("echo-connection" whole), up to 24 columns; longer names are
+// cut, ending with an ellipsis, and every line still fits the width (in columns: the ellipsis
+// is one column, three bytes).
 TEST(Timeline, LabelsShowLongNamesWholeUpToALimit) {
   const auto t0 = Clock::now();
   const std::string longest(40, 'x');
@@ -76,8 +77,12 @@ TEST(Timeline, LabelsShowLongNamesWholeUpToALimit) {
   EXPECT_NE(text.find(" A echo-connection |"), std::string::npos) << text;
   spans.push_back({longest, Kind::waiting, {}, {}, t0, t0 + 5ms});
   const auto cut = render_text(Timeline::layout(std::move(spans), t0), TextStyle{80, false});
-  EXPECT_NE(cut.find(" C " + std::string(20, 'x') + " |"), std::string::npos) << cut;
-  for (const auto& row : lines(cut)) EXPECT_LE(row.size(), 80u) << row;
+  EXPECT_NE(cut.find(" C " + std::string(19, 'x') + "… |"), std::string::npos) << cut;
+  const std::string ellipsis = "…";
+  for (const auto& row : lines(cut)) {
+    const bool cut_here = row.find(ellipsis) != std::string::npos;
+    EXPECT_LE(row.size() - (cut_here ? ellipsis.size() - 1 : 0), 80u) << row;
+  }
 }
 
 // A thread that sleeps for a task (it holds the thread) is drawn unlike a task that waits
