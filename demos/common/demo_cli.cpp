@@ -41,7 +41,10 @@ Cli::Cli(std::string program, std::string summary)
     : program_(std::move(program)), summary_(std::move(summary)), visible_("Options") {
   visible_.add_options()("help,h", "show this help")("version", "print the version")(
       "timeline", "draw what ran where as lanes over time in the terminal")(
-      "svg", po::value<std::string>()->value_name("FILE"), "write the timeline as an SVG picture")(
+      "color", po::value<std::string>()->value_name("WHEN")->default_value("auto"),
+      "colour the timeline: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, "
+      "never")("svg", po::value<std::string>()->value_name("FILE"),
+               "write the timeline as an SVG picture")(
       "trace", po::value<std::string>()->value_name("FILE"),
       "write a Chrome trace (open in Perfetto or chrome://tracing)")(
       "json",
@@ -77,6 +80,7 @@ std::optional<int> Cli::parse(int argc, char** argv) {
   }
   if (auto path = svg_path()) check_writable("--svg", *path);
   if (auto path = trace_path()) check_writable("--trace", *path);
+  colour();  // a bad --color is a usage error now, not after the run
   return std::nullopt;
 }
 
@@ -93,6 +97,10 @@ std::string Cli::choice(const std::string& name,
     list += list.empty() ? std::string(c) : ", " + std::string(c);
   }
   throw UsageError(fmt::format("--{} must be one of {} (got '{}')", name, list, value));
+}
+
+terminal::ColourChoice Cli::colour() const {
+  return terminal::parse_colour_choice(choice("color", {"auto", "always", "never"}));
 }
 
 std::optional<std::string> Cli::svg_path() const {

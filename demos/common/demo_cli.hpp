@@ -9,6 +9,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <asyncrt/terminal.hpp>
+
 namespace asyncrt::demo {
 
 namespace po = boost::program_options;
@@ -42,6 +44,8 @@ class Cli {
 
   const std::string& program() const noexcept { return program_; }
   bool timeline() const { return has("timeline"); }
+  /// --color: auto (the default), always or never.
+  terminal::ColourChoice colour() const;
   std::optional<std::string> svg_path() const;
   std::optional<std::string> trace_path() const;
 

@@ -1,7 +1,6 @@
 #include "common/timelines.hpp"
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 #include <fmt/core.h>
 
+#include <asyncrt/terminal.hpp>
 #include <asyncrt/timeline.hpp>
 
 namespace asyncrt::demo {
@@ -26,10 +26,6 @@ void write_file(const std::string& path, const std::string& text) {
     }
   }
   std::filesystem::rename(temporary, path);
-}
-
-bool colour_terminal() {
-  return ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
 }
 
 }  // namespace
@@ -57,7 +53,7 @@ void Timelines::show(std::string_view title) {
   const auto timeline = layout(recording_->snapshot(), sections_.back());
   std::fflush(stdout);
   fmt::print("\ntimeline: {}\n{}\n", title,
-             trace::render_text(timeline, trace::TextStyle{80, colour_terminal()}));
+             trace::render_text(timeline, terminal::text_style(STDOUT_FILENO, cli_.colour())));
   std::fflush(stdout);
 }
 

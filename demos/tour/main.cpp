@@ -131,11 +131,13 @@ std::string file_for_step(const std::string& tour_file, std::size_t number, cons
   return (path.parent_path() / name).string();
 }
 
-// The step's arguments, with the tour's --timeline, --svg and --trace passed on.
+// The step's arguments, with the tour's --timeline, --color, --svg and --trace passed on.
 std::vector<std::string> args_of(const Step& step, std::size_t number, const demo::Cli& cli) {
   std::vector<std::string> args = step.args;
   const bool draws = std::find(args.begin(), args.end(), "--timeline") != args.end();
   if (cli.has("timeline") && !draws) args.push_back("--timeline");
+  if (const auto when = cli.text("color"); when != "auto")
+    args.insert(args.end(), {"--color", when});
   if (auto svg = cli.svg_path())
     args.insert(args.end(), {"--svg", file_for_step(*svg, number, step)});
   if (auto trace = cli.trace_path()) {

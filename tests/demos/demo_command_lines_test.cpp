@@ -117,7 +117,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadOption{"profiling", {"--rounds", "0"}, "--rounds"},
         BadOption{"io-vs-cpu", {"--jobs", "0"}, "--jobs"},
         BadOption{"io-vs-cpu", {"--cpu-ms", "1e3"}, "--cpu-ms"},
-        BadOption{"tour", {"--only", "nothing"}, "--only"}));
+        BadOption{"tour", {"--only", "nothing"}, "--only"},
+        BadOption{"race", {"--color", "yes"}, "--color"}));
 
 TEST(DemoTimelines, SvgAndTraceFilesAreWrittenWhole) {
   const auto dir = fs::temp_directory_path() / ("asyncrt-timelines-" + std::to_string(::getpid()));
@@ -174,6 +175,22 @@ TEST(DemoTimelines, TimelineIsDrawnInTheTerminalAt80Columns) {
     }
   }
   EXPECT_EQ(result.out.find('\x1b'), std::string::npos);  // not a terminal: no colour
+}
+
+// --color=always colours the timeline even into a pipe (a pager that shows colour, say);
+// --color=never never does; the tour passes the choice on to its steps.
+TEST(DemoTimelines, ColorAlwaysAndNeverAreObeyed) {
+  const auto always =
+      run_program(exe("race"), {"--delay-ms", "5", "--timeline", "--color", "always"});
+  ASSERT_EQ(always.exit_code, 0) << always.err;
+  EXPECT_NE(always.out.find("\x1b["), std::string::npos);
+  const auto never = run_program(exe("race"), {"--delay-ms", "5", "--timeline", "--color=never"});
+  ASSERT_EQ(never.exit_code, 0) << never.err;
+  EXPECT_EQ(never.out.find('\x1b'), std::string::npos);
+  const auto tour = run_program(exe("tour"), {"--only", "race", "--color", "always"});
+  ASSERT_EQ(tour.exit_code, 0) << tour.err;
+  EXPECT_NE(tour.out.find("--color always"), std::string::npos) << tour.out;
+  EXPECT_NE(tour.out.find("\x1b["), std::string::npos);
 }
 
 // The text of the timeline titled `title` in `out`, up to the next blank line.
