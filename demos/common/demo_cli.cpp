@@ -47,6 +47,7 @@ Cli::Cli(std::string program, std::string summary)
                "write the timeline as an SVG picture")(
       "trace", po::value<std::string>()->value_name("FILE"),
       "write a Chrome trace (open in Perfetto or chrome://tracing)")(
+      "quiet", "print no progress line on stderr (drawn only when stderr is a terminal)")(
       "json",
       "print the results as one JSON object (its \"schema\" member: the version) instead "
       "of the text");
@@ -97,6 +98,10 @@ std::string Cli::choice(const std::string& name,
     list += list.empty() ? std::string(c) : ", " + std::string(c);
   }
   throw UsageError(fmt::format("--{} must be one of {} (got '{}')", name, list, value));
+}
+
+bool Cli::progress_wanted() const {
+  return !has("quiet") && ::isatty(STDERR_FILENO) == 1;
 }
 
 terminal::ColourChoice Cli::colour() const {

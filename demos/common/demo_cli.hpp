@@ -44,6 +44,8 @@ class Cli {
 
   const std::string& program() const noexcept { return program_; }
   bool timeline() const { return has("timeline"); }
+  /// Whether to draw progress on stderr: it is a terminal and --quiet was not given.
+  bool progress_wanted() const;
   /// --color: auto (the default), always or never.
   terminal::ColourChoice colour() const;
   std::optional<std::string> svg_path() const;

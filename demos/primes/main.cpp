@@ -18,6 +18,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/number_options.hpp"
+#include "common/progress.hpp"
 #include "common/timelines.hpp"
 #include "primes/modes.hpp"
 #include "primes/report.hpp"
@@ -84,12 +85,15 @@ int run(int argc, char** argv) {
   demo::InterruptWatch interrupts;
   job.stop = interrupts.token();
   demo::Timelines timelines(cli);
+  demo::Progress progress(std::string(program), cli.progress_wanted());
+  job.progress = &progress;
 
   std::vector<ModeRun> runs;
   for (Mode mode : modes) {
     timelines.section();
     runs.push_back(interrupts.guard(fmt::format("the {} mode", mode_name(mode)),
                                     [&] { return run_mode(mode, job); }));
+    progress.finish();
     timelines.show(fmt::format("{} mode", mode_name(mode)));
     if (runs.back().prime != runs.front().prime) {
       throw std::runtime_error(

@@ -26,9 +26,10 @@ double seconds_since(Clock::time_point start) {
 // A check that computes right on the loop: it takes its turn, then holds the loop until done.
 // Only at the turn can the loop run anything else; a cancellation from the loop would wait for
 // the check to end, so Ctrl-C reaches it through `stop`, which the signal thread requests.
-Task<bool> check_on_loop(std::uint64_t n, Algorithm algorithm, std::stop_token stop) {
+Task<bool> check_on_loop(std::uint64_t n, const Job& job) {
   co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-  const bool prime = is_prime(n, algorithm, std::move(stop));
+  const bool prime = is_prime(n, job.algorithm, job.stop);
+  count_done(job);
   co_return prime;
 }
 
@@ -68,6 +69,7 @@ ModeRun run_serial(const Job& job) {
     if (job.stop.stop_requested()) break;
     trace::Scope checking(std::to_string(n));
     run.prime.push_back(is_prime(n, job.algorithm, job.stop));
+    count_done(job);
   }
   run.seconds = seconds_since(start);
   return run;
@@ -95,7 +97,7 @@ ModeRun run_loop(const Job& job) {
     for (std::size_t i = 0; i < job.numbers.size(); ++i) {
       // Each check is a task of its own name, so the stall detector can say which one it was.
       const std::string name = fmt::format("{}{} ({})", check_prefix, i + 1, job.numbers[i]);
-      checks.push_back(named(name, check_on_loop(job.numbers[i], job.algorithm, job.stop)));
+      checks.push_back(named(name, check_on_loop(job.numbers[i], job)));
     }
     run.prime = runtime.block_on(when_all(std::move(checks)), "primes on the loop");
   }  // joins the loop thread: every stall report is in
@@ -112,9 +114,12 @@ ModeRun run_threads(const Job& job) {
     // check is a task named after its number (so timelines say which is which) that offloads
     // the computation to the CPU pool; the stop_token lets a check in the middle of a huge
     // number give up when cancelled.
-    auto check = [algorithm = job.algorithm](std::uint64_t n) {
-      return named(std::to_string(n),
-                   offload([=](std::stop_token stop) { return is_prime(n, algorithm, stop); }));
+    auto check = [&job](std::uint64_t n) {
+      return named(std::to_string(n), offload([&job, n](std::stop_token stop) {
+                     const bool prime = is_prime(n, job.algorithm, stop);
+                     count_done(job);
+                     return prime;
+                   }));
     };
     run.prime = runtime.block_on(map(check, job.numbers, run.workers), "primes on threads");
   }  // joins the pools: timed like the other modes
@@ -161,6 +166,7 @@ ModeRun run_chunks(const Job& job) {
   const std::vector<Chunk> chunks = cut_into_chunks(job, settled);
   run.chunks = chunks.size();
   run.workers = workers_for(job, chunks.size());
+  if (job.progress != nullptr) job.progress->start("the chunks mode", chunks.size(), "chunks");
   // Per number: a chunk found a divisor (written on pool threads, read after they are joined).
   std::vector<std::atomic<bool>> divisor_found(job.numbers.size());
   {
@@ -179,6 +185,7 @@ ModeRun run_chunks(const Job& job) {
                        Search::divisor) {
           found.store(true, std::memory_order_relaxed);  // its siblings stop early
         }
+        count_done(job);
       };
       return named(std::to_string(n), offload(std::move(compute)));
     };
@@ -196,6 +203,9 @@ ModeRun run_chunks(const Job& job) {
 }
 
 ModeRun run_mode(Mode mode, const Job& job) {
+  if (job.progress != nullptr) {
+    job.progress->start(fmt::format("the {} mode", mode_name(mode)), job.numbers.size(), "numbers");
+  }
   switch (mode) {
     case Mode::serial:
       return run_serial(job);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/progress.hpp"
 #include "primes/primality.hpp"
 
 namespace asyncrt::primes {
@@ -28,7 +29,14 @@ struct Job {
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(5);
   /// Requested on Ctrl-C: every mode stops early (its results are then incomplete).
   std::stop_token stop{};
+  /// Where each mode counts the numbers (or chunks) it has checked; null: nowhere.
+  demo::Progress* progress = nullptr;
 };
+
+/// Counts `n` more numbers (or chunks) done in job.progress; from any thread.
+inline void count_done(const Job& job, std::size_t n = 1) {
+  if (job.progress != nullptr) job.progress->advance(n);
+}
 
 /// One mode's run: its answers (in input order), its wall time, and what it showed.
 struct ModeRun {

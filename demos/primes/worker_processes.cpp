@@ -152,6 +152,7 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
       if (!verdict) break;  // the worker died while checking n
       work.prime[*index] = *verdict;
       work.checked_by[*index] = worker.pid();
+      count_done(work.job);
       // The worker computed meanwhile: a span on a lane of its own (it is another process).
       if (trace::enabled()) {
         trace::record({std::to_string(n),

@@ -8,6 +8,7 @@
 
 #include <asyncrt/when_all.hpp>
 
+#include "common/progress.hpp"
 #include "scale_out/check_shares.hpp"
 #include "scale_out/mpi_wait.hpp"
 #include "scale_out/ranks.hpp"
@@ -37,7 +38,8 @@ class ShareList {
 // The answers in input order, each exactly once.
 class AnswerBook {
  public:
-  explicit AnswerBook(std::size_t size) : answer_(size, unknown) {}
+  AnswerBook(std::size_t size, demo::Progress* progress)
+      : answer_(size, unknown), progress_(progress) {}
 
   void record(const std::vector<Answer>& answers, int rank) {
     for (const Answer& a : answers) {
@@ -48,6 +50,7 @@ class AnswerBook {
       }
       answer_[a.index] = a.prime ? 1 : 0;
     }
+    if (progress_ != nullptr) progress_->advance(answers.size());
   }
 
   std::vector<bool> in_input_order() const {
@@ -62,6 +65,7 @@ class AnswerBook {
  private:
   static constexpr signed char unknown = -1;
   std::vector<signed char> answer_;
+  demo::Progress* progress_;
 };
 
 std::string silence(int rank, const RankStats& heard, const Share& last_share,
@@ -85,7 +89,7 @@ Task<Gathered> coordinate(const boost::mpi::communicator& world,
                           RankStats me) {
   const auto start = Clock::now();
   ShareList shares(numbers.size(), settings.share_size);
-  AnswerBook book(numbers.size());
+  AnswerBook book(numbers.size(), settings.progress);
   Gathered gathered;
   gathered.ranks.resize(static_cast<std::size_t>(world.size()));
 

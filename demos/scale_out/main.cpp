@@ -26,6 +26,7 @@
 #include "common/demo_cli.hpp"
 #include "common/interrupt.hpp"
 #include "common/number_options.hpp"
+#include "common/progress.hpp"
 #include "common/timelines.hpp"
 #include "scale_out/check_shares.hpp"
 #include "scale_out/ranks.hpp"
@@ -124,12 +125,20 @@ int run(const mpi::communicator& world, int argc, char** argv, std::stop_token i
     return 0;
   }
 
+  // Under mpirun a rank's stderr is a pipe, so this draws only for a rank run on its own.
+  demo::Progress progress(std::string(program), cli.progress_wanted());
+  settings.progress = &progress;
   ScaleOutRun result{numbers, describe_list(cli, numbers.size()), settings, {}, {}};
+  progress.start(demo::counted(static_cast<std::size_t>(world.size()), "rank"), numbers.size(),
+                 "numbers");
   result.all_ranks = runtime.block_on(coordinate(world, numbers, settings, me), "rank 0");
+  progress.finish();
   timelines->show(fmt::format("rank 0 of {}", world.size()));
   if (!cli.has("skip-one-rank")) {
     timelines->section();
+    progress.start("rank 0 alone", numbers.size(), "numbers");
     result.one_rank = runtime.block_on(check_alone(numbers, settings, me), "rank 0 alone");
+    progress.finish();
     timelines->show("rank 0 alone");
     if (result.one_rank->prime != result.all_ranks.prime) {
       throw std::runtime_error("rank 0 alone disagrees with the distributed run");

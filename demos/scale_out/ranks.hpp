@@ -14,6 +14,10 @@
 
 #include "scale_out/messages.hpp"
 
+namespace asyncrt::demo {
+class Progress;
+}  // namespace asyncrt::demo
+
 namespace asyncrt::scale_out {
 
 /// How every rank works (the same on every rank: all parse the same command line).
@@ -24,6 +28,8 @@ struct Settings {
   std::size_t share_size = 16;
   /// How long a rank may say nothing (or rank 0 not answer) before the run is given up.
   std::chrono::steady_clock::duration patience = std::chrono::seconds(60);
+  /// Rank 0 counts the answers it gathers here (drawn on a terminal); null: nowhere.
+  demo::Progress* progress = nullptr;
 
   double patience_seconds() const { return std::chrono::duration<double>(patience).count(); }
 };

@@ -13,32 +13,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/pseudo_terminal.hpp"
+
 namespace asyncrt::terminal {
 namespace {
 
-// A real terminal: a pseudo-terminal pair; `fd` is its terminal side, `columns` wide.
-class PseudoTerminal {
- public:
-  explicit PseudoTerminal(unsigned short columns) {
-    main_ = ::posix_openpt(O_RDWR | O_NOCTTY);
-    if (main_ < 0 || ::grantpt(main_) != 0 || ::unlockpt(main_) != 0) {
-      throw std::runtime_error("no pseudo-terminal");
-    }
-    fd_ = ::open(::ptsname(main_), O_RDWR | O_NOCTTY);
-    winsize size{};
-    size.ws_col = columns;
-    size.ws_row = 24;
-    ::ioctl(fd_, TIOCSWINSZ, &size);
-  }
-  ~PseudoTerminal() {
-    ::close(fd_);
-    ::close(main_);
-  }
-  int fd() const { return fd_; }
-
- private:
-  int main_ = -1, fd_ = -1;
-};
+using testing::PseudoTerminal;
 
 // Sets an environment variable for one test (nullptr: unset), and puts it back after.
 class ScopedEnvironment {
@@ -70,40 +50,40 @@ TEST(Terminal, ColourOnATerminalUnlessNoColorOrADumbTerm) {
   Pipe pipe;
   ScopedEnvironment term("TERM", "xterm-256color");
   ScopedEnvironment no_colour("NO_COLOR", nullptr);
-  EXPECT_TRUE(use_colour(tty.fd()));
+  EXPECT_TRUE(use_colour(tty.terminal()));
   EXPECT_FALSE(use_colour(pipe.fd()));
   {
     ScopedEnvironment empty("NO_COLOR", "");  // no-color.org: only a non-empty value counts
-    EXPECT_TRUE(use_colour(tty.fd()));
+    EXPECT_TRUE(use_colour(tty.terminal()));
   }
   {
     ScopedEnvironment set("NO_COLOR", "1");
-    EXPECT_FALSE(use_colour(tty.fd()));
-    EXPECT_TRUE(use_colour(tty.fd(), ColourChoice::always));  // the command line wins
+    EXPECT_FALSE(use_colour(tty.terminal()));
+    EXPECT_TRUE(use_colour(tty.terminal(), ColourChoice::always));  // the command line wins
     EXPECT_TRUE(use_colour(pipe.fd(), ColourChoice::always));
   }
   {
     ScopedEnvironment dumb("TERM", "dumb");
-    EXPECT_FALSE(use_colour(tty.fd()));
+    EXPECT_FALSE(use_colour(tty.terminal()));
   }
   {
     ScopedEnvironment unset("TERM", nullptr);
-    EXPECT_FALSE(use_colour(tty.fd()));
+    EXPECT_FALSE(use_colour(tty.terminal()));
   }
-  EXPECT_FALSE(use_colour(tty.fd(), ColourChoice::never));
+  EXPECT_FALSE(use_colour(tty.terminal(), ColourChoice::never));
 }
 
 TEST(Terminal, WidthIsTheTerminalsThenColumnsThenTheFallback) {
   PseudoTerminal tty(132);
   Pipe pipe;
   ScopedEnvironment columns("COLUMNS", nullptr);
-  EXPECT_EQ(width(tty.fd()), 132u);
+  EXPECT_EQ(width(tty.terminal()), 132u);
   EXPECT_EQ(width(pipe.fd()), 80u);
   EXPECT_EQ(width(pipe.fd(), 100), 100u);
   {
     ScopedEnvironment set("COLUMNS", "120");
     EXPECT_EQ(width(pipe.fd()), 120u);
-    EXPECT_EQ(width(tty.fd()), 132u);  // the terminal's own width first
+    EXPECT_EQ(width(tty.terminal()), 132u);  // the terminal's own width first
   }
   {
     ScopedEnvironment junk("COLUMNS", "12O");
@@ -114,8 +94,8 @@ TEST(Terminal, WidthIsTheTerminalsThenColumnsThenTheFallback) {
     EXPECT_EQ(width(pipe.fd()), 40u);  // kept within 40..500
   }
   PseudoTerminal huge(2000);
-  EXPECT_EQ(width(huge.fd()), 500u);
-  const auto style = text_style(tty.fd(), ColourChoice::never);
+  EXPECT_EQ(width(huge.terminal()), 500u);
+  const auto style = text_style(tty.terminal(), ColourChoice::never);
   EXPECT_EQ(style.width, 132u);
   EXPECT_FALSE(style.colour);
 }
