@@ -52,6 +52,11 @@ JsonObject& JsonObject::add(std::string_view key, std::string_view text) {
   return member(key, json_string(text));
 }
 
+JsonObject& JsonObject::add_exact(std::string_view key, std::uint64_t value) {
+  member(key, std::to_string(value));
+  return member(std::string(key) + "_text", json_string(std::to_string(value)));
+}
+
 JsonObject& JsonObject::add(std::string_view key, bool value) {
   return member(key, value ? "true" : "false");
 }

@@ -2,6 +2,7 @@
 // One JSON object, built member by member: what a demo's --json prints.
 
 #include <concepts>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ class JsonObject {
   requires(!std::same_as<T, bool>) JsonObject& add(std::string_view key, T value) {
     return member(key, std::to_string(value));
   }
+  /// `key` as a number and `key`_text as its exact decimal string: a JavaScript reader (or jq)
+  /// rounds integers above 2^53 (18446744073709551557 reads as 18446744073709552000).
+  JsonObject& add_exact(std::string_view key, std::uint64_t value);
   JsonObject& add(std::string_view key, const JsonObject& object);
   JsonObject& add(std::string_view key, const std::vector<JsonObject>& objects);
   JsonObject& add(std::string_view key, const std::vector<std::string>& texts);

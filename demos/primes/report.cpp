@@ -113,44 +113,43 @@ void print_answers(const std::vector<std::uint64_t>& numbers, const std::vector<
              shown < primes.size() ? ", ... (--json has every answer)" : "");
 }
 
-void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime) {
-  fmt::print("\"results\":[");
+std::vector<demo::JsonObject> answers_json(const std::vector<std::uint64_t>& numbers,
+                                           const std::vector<bool>& prime) {
+  std::vector<demo::JsonObject> results;
   for (std::size_t i = 0; i < numbers.size(); ++i) {
-    fmt::print("{}{{\"n\":{},\"prime\":{}}}", i ? "," : "", numbers[i],
-               static_cast<bool>(prime[i]));
+    results.push_back(demo::JsonObject().add_exact("n", numbers[i]).add("prime", prime[i] == true));
   }
-  fmt::print("]");
+  return results;
 }
 
 void print_json(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 std::size_t cores) {
   const ModeRun& serial = runs.front();
-  fmt::print("{{\"schema\":{},\"cores\":{},", json_schema, cores);
-  print_answers_json(numbers, serial.prime);
-  fmt::print(",\"runs\":[");
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    const ModeRun& run = runs[r];
-    const double s = speedup(run, serial);
-    fmt::print(
-        "{}{{\"mode\":\"{}\",\"workers\":{},\"seconds\":{:.6f},\"speedup\":{:.4f},"
-        "\"efficiency\":{:.4f}",
-        r ? "," : "", mode_name(run.mode), run.workers, run.seconds, s,
-        efficiency(run, serial, cores));
+  std::vector<demo::JsonObject> modes;
+  for (const ModeRun& run : runs) {
+    demo::JsonObject mode;
+    mode.add("mode", mode_name(run.mode))
+        .add("workers", run.workers)
+        .add("seconds", run.seconds)
+        .add("speedup", speedup(run, serial))
+        .add("efficiency", efficiency(run, serial, cores));
     if (run.mode == Mode::loop) {
-      fmt::print(",\"stalls\":{},\"stalled\":[", run.stalled_tasks.size());
-      for (std::size_t i = 0; i < run.stalled_tasks.size(); ++i) {
-        fmt::print("{}{{\"task\":\"{}\",\"ms\":{:.3f}}}", i ? "," : "", run.stalled_tasks[i].task,
-                   run.stalled_tasks[i].ms);
+      std::vector<demo::JsonObject> stalled;
+      for (const auto& stall : run.stalled_tasks) {
+        stalled.push_back(demo::JsonObject().add("task", stall.task).add("ms", stall.ms));
       }
-      fmt::print("]");
+      mode.add("stalls", run.stalled_tasks.size()).add("stalled", stalled);
     }
-    if (run.mode == Mode::chunks) fmt::print(",\"chunks\":{}", run.chunks);
-    if (run.mode == Mode::processes) {
-      fmt::print(",\"checked_by\":[{}]", fmt::join(run.checked_by, ","));
-    }
-    fmt::print("}}");
+    if (run.mode == Mode::chunks) mode.add("chunks", run.chunks);
+    if (run.mode == Mode::processes) mode.add("checked_by", run.checked_by);
+    modes.push_back(std::move(mode));
   }
-  fmt::print("]}}\n");
+  fmt::print("{}\n", demo::JsonObject()
+                         .add("schema", json_schema)
+                         .add("cores", cores)
+                         .add("results", answers_json(numbers, serial.prime))
+                         .add("runs", modes)
+                         .text());
 }
 
 }  // namespace asyncrt::primes

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/json.hpp"
 #include "primes/modes.hpp"
 
 namespace asyncrt::primes {
@@ -12,8 +13,10 @@ namespace asyncrt::primes {
 /// checked and the primes among them.
 void print_answers(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime);
 
-/// "results":[{"n":...,"prime":...}, ...] in input order (a member of a JSON object).
-void print_answers_json(const std::vector<std::uint64_t>& numbers, const std::vector<bool>& prime);
+/// The answers as JSON, in input order: [{"n":...,"n_text":"...","prime":...}, ...] (n_text:
+/// the exact number, which a JavaScript reader would round above 2^53).
+std::vector<demo::JsonObject> answers_json(const std::vector<std::uint64_t>& numbers,
+                                           const std::vector<bool>& prime);
 
 /// The version of print_json's object, its "schema" member: raised whenever a member changes
 /// meaning or goes away (members may be added without).
@@ -26,7 +29,7 @@ inline constexpr int json_schema = 1;
 void print_text(const std::vector<std::uint64_t>& numbers, const std::vector<ModeRun>& runs,
                 const Job& job, std::size_t cores);
 
-/// {"schema":1,"cores":...,"results":[{"n":...,"prime":...}],"runs":[{"mode":...,"workers":...,
+/// {"schema":1,"cores":...,"results":[{"n":...,"n_text":...,"prime":...}],"runs":[{"mode":...,"workers":...,
 /// "seconds":...,"speedup":...,"efficiency":...}]}; runs[0] is serial, the baseline of every
 /// speedup. The loop run adds "stalls" (how many checks were caught holding the loop) and
 /// "stalled" ([{"task":"check #1 (97)","ms":...}], in the order caught), the processes run

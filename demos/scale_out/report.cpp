@@ -65,24 +65,28 @@ void print_text(const ScaleOutRun& run) {
 }
 
 void print_json(const ScaleOutRun& run) {
-  fmt::print("{{\"schema\":{},", json_schema);
-  primes::print_answers_json(run.numbers, run.all_ranks.prime);
-  fmt::print(",\"ranks\":[");
-  const auto& ranks = run.all_ranks.ranks;
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    const RankStats& r = ranks[i];
-    fmt::print(
-        "{}{{\"rank\":{},\"host\":\"{}\",\"pid\":{},\"workers\":{},\"shares\":{},\"checked\":{},"
-        "\"primes\":{},\"busy_seconds\":{:.6f},\"wall_seconds\":{:.6f}}}",
-        i ? "," : "", r.rank, r.host, r.pid, r.workers, r.shares, r.checked, r.primes,
-        r.busy_seconds, r.wall_seconds);
+  std::vector<demo::JsonObject> ranks;
+  for (const RankStats& r : run.all_ranks.ranks) {
+    ranks.push_back(demo::JsonObject()
+                        .add("rank", r.rank)
+                        .add("host", r.host)
+                        .add("pid", r.pid)
+                        .add("workers", r.workers)
+                        .add("shares", r.shares)
+                        .add("checked", r.checked)
+                        .add("primes", r.primes)
+                        .add("busy_seconds", r.busy_seconds)
+                        .add("wall_seconds", r.wall_seconds));
   }
-  fmt::print("],\"seconds\":{:.6f}", run.all_ranks.seconds);
+  demo::JsonObject json;
+  json.add("schema", json_schema)
+      .add("results", primes::answers_json(run.numbers, run.all_ranks.prime))
+      .add("ranks", ranks)
+      .add("seconds", run.all_ranks.seconds);
   if (run.one_rank) {
-    fmt::print(",\"one_rank_seconds\":{:.6f},\"speedup\":{:.4f}", run.one_rank->seconds,
-               speedup_over_one_rank(run));
+    json.add("one_rank_seconds", run.one_rank->seconds).add("speedup", speedup_over_one_rank(run));
   }
-  fmt::print("}}\n");
+  fmt::print("{}\n", json.text());
 }
 
 }  // namespace asyncrt::scale_out

@@ -28,7 +28,7 @@ void print_text(const ScaleOutRun& run);
 /// meaning or goes away.
 inline constexpr int json_schema = 1;
 
-/// {"schema":1,"results":[{"n":...,"prime":...}],"ranks":[{"rank":...,"host":...,"pid":...,"workers":...,
+/// {"schema":1,"results":[{"n":...,"n_text":...,"prime":...}],"ranks":[{"rank":...,"host":...,"pid":...,"workers":...,
 /// "shares":...,"checked":...,"primes":...,"busy_seconds":...,"wall_seconds":...}],
 /// "seconds":...,"one_rank_seconds":...,"speedup":...} (the last two only without
 /// --skip-one-rank).

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "support/background_program.hpp"
+#include "support/json.hpp"
 #include "support/run_program.hpp"
 
 namespace asyncrt::testing {
@@ -34,28 +35,23 @@ std::vector<std::string> mpirun_args(int ranks, const std::vector<std::string>& 
   return all;
 }
 
-// The text of "results":[...] in a JSON object both demos print.
-std::string results_of(const std::string& json) {
-  const auto begin = json.find("\"results\":[");
-  const auto end = json.find(']', begin);
-  if (begin == std::string::npos || end == std::string::npos) return "(no results in) " + json;
-  return json.substr(begin, end - begin + 1);
+// The "results" array of the JSON object both demos print: the numbers and their answers.
+boost::json::value results_of(const std::string& out) {
+  return parse_json(out).at("results");
 }
 
 struct RankRow {
   long rank, pid, workers, shares, checked, primes;
 };
 
-std::vector<RankRow> ranks_of(const std::string& json) {
-  static const std::regex row(
-      R"re(\{"rank":(\d+),"host":"[^"]*","pid":(\d+),"workers":(\d+),"shares":(\d+),)re"
-      R"re("checked":(\d+),"primes":(\d+),)re");
+std::vector<RankRow> ranks_of(const std::string& out) {
   std::vector<RankRow> rows;
-  for (auto it = std::sregex_iterator(json.begin(), json.end(), row); it != std::sregex_iterator();
-       ++it) {
-    const auto& m = *it;
-    rows.push_back({std::stol(m[1]), std::stol(m[2]), std::stol(m[3]), std::stol(m[4]),
-                    std::stol(m[5]), std::stol(m[6])});
+  const auto json = parse_json(out);
+  for (const auto& r : json.at("ranks").as_array()) {
+    EXPECT_TRUE(r.at("host").is_string());
+    rows.push_back({r.at("rank").to_number<long>(), r.at("pid").to_number<long>(),
+                    r.at("workers").to_number<long>(), r.at("shares").to_number<long>(),
+                    r.at("checked").to_number<long>(), r.at("primes").to_number<long>()});
   }
   return rows;
 }
@@ -93,9 +89,11 @@ void expect_same_as_one_process(int ranks, const std::vector<std::string>& list,
     primes_found += rows[r].primes;
     pids.push_back(rows[r].pid);
   }
-  const long numbers = count_of(distributed.out, "\"n\":");
-  EXPECT_EQ(checked, numbers);  // every number checked exactly once, somewhere
-  EXPECT_EQ(primes_found, count_of(distributed.out, "\"prime\":true"));
+  const auto answers = results_of(distributed.out);
+  const auto& results = answers.as_array();
+  EXPECT_EQ(checked, static_cast<long>(results.size()));  // each number once, somewhere
+  EXPECT_EQ(primes_found, std::count_if(results.begin(), results.end(),
+                                        [](const auto& r) { return r.at("prime") == true; }));
   std::sort(pids.begin(), pids.end());
   EXPECT_EQ(std::unique(pids.begin(), pids.end()), pids.end()) << "ranks are distinct processes";
 }
@@ -174,6 +172,10 @@ TEST(ScaleOut, OneRankRunsWithoutMpirun) {
   ASSERT_EQ(result.exit_code, 0) << result.err;
   ASSERT_EQ(ranks_of(result.out).size(), 1u) << result.out;
   EXPECT_EQ(ranks_of(result.out)[0].checked, 60);
+  const auto json = parse_json(result.out);
+  EXPECT_EQ(json.as_object().begin()->key(), "schema");
+  EXPECT_EQ(undocumented_paths(json, "asyncrt-scale-out"), std::vector<std::string>{})
+      << "add them to docs/json.md";
 }
 
 // Ctrl-C reaches a rank's work: it stops within moments and says so in one line, status 130.

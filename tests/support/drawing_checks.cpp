@@ -7,7 +7,8 @@
 #include <vector>
 
 #include <expat.h>
-#include <boost/json/src.hpp>  // Boost.JSON compiled here, header-only: any standard library
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
 #include <fmt/core.h>
 
 namespace asyncrt::testing {
