@@ -4,8 +4,11 @@ command lines get one line on stderr and exit status 2 (a missing build, 1).
 
   bench_run_test.py BENCH_RUN BUILD_DIR
 """
+import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 ROWS = [
     "create and await a trivial child task",
@@ -52,10 +55,48 @@ for workers in (1, 2):
     check(any(line.split()[:1] == [str(workers)] and line.count("%") == 3 for line in lines),
           f"no scaling row for {workers} worker(s) with three columns")
 check(any(line.startswith("break-even: ") for line in lines), "no break-even line")
+check(smoke.stderr == "", f"stderr is not a terminal, yet: {smoke.stderr!r}")
+
+
+def key_paths(value, prefix="", out=None):
+    out = [] if out is None else out
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if path not in out:
+                out.append(path)
+            key_paths(item, path, out)
+    elif isinstance(value, list):
+        for item in value:
+            key_paths(item, prefix + "[]", out)
+    return out
+
+
+# --json: one object, schema first, every member named in docs/json.md's bench/run section.
+as_json = run("--smoke", "--json", "--build-dir", build_dir)
+check(as_json.returncode == 0, f"--json exited with {as_json.returncode}: {as_json.stderr.strip()}")
+try:
+    results = json.loads(as_json.stdout)
+    check(next(iter(results)) == "schema" and results["schema"] == 1, "schema is not first, or not 1")
+    check([r["operation"] for r in results["operations"]] == ROWS, "operations differ from the table")
+    doc = (Path(bench_run).resolve().parent.parent / "docs" / "json.md").read_text()
+    section = doc[doc.index("## `bench/run`"):]
+    missing = [p for p in key_paths(results) if f"`{p}`" not in section]
+    check(not missing, f"members missing from docs/json.md: {missing}")
+except (ValueError, KeyError, StopIteration) as e:
+    check(False, f"--json: {e!r}: {as_json.stdout[:200]!r}")
+
+# --markdown: the machine, then the tables.
+md = run("--smoke", "--markdown", "--build-dir", build_dir)
+check(md.returncode == 0, f"--markdown exited with {md.returncode}")
+check(md.stdout.startswith("Measured ") and "cores usable" in md.stdout, "no machine line")
+check("| operation | raw Asio | asyncrt | ratio | goal |" in md.stdout, "no operations table")
+check(len(re.findall(r"^\| \d+ µs \|", md.stdout, re.M)) == 9, "no granularity table")
 
 for args, status, names in [
     (["--repetitions", "0"], 2, "--repetitions must be at least 1"),
     (["--quick", "--smoke"], 2, "--smoke: not allowed with argument --quick"),
+    (["--json", "--markdown"], 2, "--markdown: not allowed with argument --json"),
     (["--bogus"], 2, "unrecognized arguments: --bogus"),
     (["--build-dir", "/nonexistent"], 1, "/nonexistent/bench/runtime_bench is missing"),
 ]:
