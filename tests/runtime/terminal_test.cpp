@@ -14,25 +14,14 @@
 #include <gtest/gtest.h>
 
 #include "support/pseudo_terminal.hpp"
+#include "support/scoped_environment.hpp"
 
 namespace asyncrt::terminal {
 namespace {
 
 using testing::PseudoTerminal;
 
-// Sets an environment variable for one test (nullptr: unset), and puts it back after.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    value ? ::setenv(name, value, 1) : ::unsetenv(name);
-  }
-  ~ScopedEnvironment() { old_ ? ::setenv(name_, old_->c_str(), 1) : ::unsetenv(name_); }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using testing::ScopedEnvironment;
 
 // A file descriptor that is not a terminal: a pipe's writing end.
 struct Pipe {
