@@ -36,7 +36,6 @@ void Progress::start(std::string stage, std::size_t total, std::string unit) {
   done_.store(0);
   started_ = trace::Clock::now();
   running_ = true;
-  changed_.notify_all();
 }
 
 void Progress::finish() {
@@ -49,7 +48,8 @@ void Progress::finish() {
 void Progress::draw_until_stopped(std::stop_token stop) {
   std::unique_lock lock(mutex_);
   while (!stop.stop_requested()) {
-    changed_.wait_for(lock, stop, 250ms, [] { return false; });
+    // A quarter of a second, or less when the destructor asks the thread to stop.
+    tick_.wait_for(lock, stop, 250ms, [] { return false; });
     if (running_ && trace::Clock::now() - started_ >= 500ms) draw(false);
   }
 }

@@ -42,8 +42,8 @@ class Progress {
   bool enabled_;
   int fd_;
   std::atomic<std::size_t> done_{0};
-  std::mutex mutex_;  // the stage, and the line on the terminal
-  std::condition_variable_any changed_;
+  std::mutex mutex_;                  // the stage, and the line on the terminal
+  std::condition_variable_any tick_;  // the drawer's wait, cut short by its stop token
   std::string stage_, unit_;
   std::size_t total_ = 0;
   trace::Clock::time_point started_{};

@@ -93,8 +93,9 @@ struct Runtime::Parts {
   std::atomic<bool> stop_requested{false};
   void request_stop();  // any thread
 
-  // Forwards options.stop_token to request_stop(); declared last, so it is gone before the
-  // rest (its destructor waits for a callback running on another thread).
+  // Forwards options.stop_token to request_stop(). ~Runtime resets it before shutting down
+  // (its destructor waits for a callback running on another thread), so no stop request
+  // arrives once the Runtime is going away.
   struct StopForwarder {
     Parts* parts;
     void operator()() const { parts->request_stop(); }

@@ -3,10 +3,10 @@
 #include <atomic>
 #include <csignal>
 #include <thread>
+#include <utility>
 
 #include <pthread.h>
 #include <signal.h>
-#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
