@@ -33,7 +33,9 @@ std::string describe(std::exception_ptr error) {
   }
 }
 
-bool is_operation_aborted(const std::exception_ptr& error) {
+}  // namespace
+
+bool detail::is_operation_aborted(const std::exception_ptr& error) {
   try {
     std::rethrow_exception(error);
   } catch (const boost::system::system_error& e) {
@@ -42,8 +44,6 @@ bool is_operation_aborted(const std::exception_ptr& error) {
     return false;
   }
 }
-
-}  // namespace
 
 Runtime::Runtime(RuntimeOptions options)
     : parts_(std::make_unique<Parts>(*this, std::move(options))) {}
@@ -164,7 +164,7 @@ void Runtime::Parts::detached_task_ended(detail::TaskRegistry::Record* record,
   Parts& self = *try_current()->parts_;  // a task ends on its Runtime's loop thread
   if (!error) {
     self.completed_tasks.fetch_add(1);
-  } else if (self.cancelling && is_operation_aborted(error)) {
+  } else if (self.cancelling && detail::is_operation_aborted(error)) {
     self.cancelled_tasks.fetch_add(1);  // stopped by shutdown(): cancelled, not failed
   } else {
     self.report_failure((*record->label).name, std::move(error));
@@ -213,6 +213,10 @@ void Runtime::Parts::cancel_all_tasks() {
 
 void Runtime::Parts::report_failure(std::string_view name, std::exception_ptr error) {
   failed_tasks.fetch_add(1);
+  tell_failure(name, std::move(error));
+}
+
+void Runtime::Parts::tell_failure(std::string_view name, std::exception_ptr error) {
   if (!options.on_task_failure) {
     fmt::print(stderr, "asyncrt: task '{}' failed: {}\n", name, describe(error));
     return;

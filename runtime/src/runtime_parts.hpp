@@ -27,6 +27,11 @@
 
 namespace asyncrt {
 
+namespace detail {
+/// True when `error` is Asio's operation_aborted: how a cancelled task ends.
+bool is_operation_aborted(const std::exception_ptr& error);
+}  // namespace detail
+
 struct Runtime::Parts {
   Parts(Runtime& runtime, RuntimeOptions options);
 
@@ -46,7 +51,8 @@ struct Runtime::Parts {
   TaskPlace place_task(detail::TaskLabelRef label);
 
   // Failures.
-  void report_failure(std::string_view name, std::exception_ptr error);
+  void report_failure(std::string_view name, std::exception_ptr error);  // counted, then told
+  void tell_failure(std::string_view name, std::exception_ptr error);    // on_task_failure
   void pool_job_failed(std::string_view job, std::exception_ptr error);  // a pool's thread
   void report_pool_job_failures();
 

@@ -108,6 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadOption{"processes", {"--workers", "0"}, "--workers"},
         BadOption{"pools", {"--workers", "1000"}, "--workers"},
         BadOption{"pools", {"--jobs", ""}, "--jobs"},
+        BadOption{"pools", {"--part", "with"}, "--part"},
         BadOption{"race", {"--updates", "0"}, "--updates"},
         BadOption{"race", {"--workers", "two"}, "--workers"},
         BadOption{"semaphore", {"--connections", "0"}, "--connections"},

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/json.hpp"
 #include "support/run_program.hpp"
 
 namespace asyncrt::testing {
@@ -234,6 +235,30 @@ TEST(Pools, MapKeepsOrderAndShutdownCancelsWhatHasNotStarted) {
   EXPECT_GE(cancelled, 4);  // two workers had started at most two (or four) of eight
 }
 
+// The task group: job 2 fails after one unit; jobs 1 and 3 (three and two units) are cancelled
+// when it fails, long before they would have finished, and the group rethrows job 2's error.
+TEST(Pools, ATaskGroupsFirstFailureCancelsTheOtherJobs) {
+  const auto r = demo("pools", {"--part", "task-group", "--job-ms", "200", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto group = parse_json(r.out).at("task_group");
+  EXPECT_EQ(group.at("rethrown"), "job 2 failed");
+  const auto& jobs = group.at("jobs").as_array();
+  ASSERT_EQ(jobs.size(), 3u) << r.out;
+  EXPECT_EQ(jobs[0].at("name"), "job 2");
+  EXPECT_EQ(jobs[0].at("ended"), "failed");
+  const double failed_at = jobs[0].at("ms").to_number<double>();
+  EXPECT_GE(failed_at, 200);
+  for (std::size_t i = 1; i < 3; ++i) {
+    EXPECT_EQ(jobs[i].at("ended"), "cancelled") << r.out;
+    // Cancelled at once: within a few ms of the failure, not when its own sleep ended (400 or
+    // 600 ms). The margin is wide for loaded machines and sanitizers.
+    const double at = jobs[i].at("ms").to_number<double>();
+    EXPECT_GE(at, failed_at);
+    EXPECT_LT(at, failed_at + 150) << r.out;
+  }
+  EXPECT_LT(group.at("ms").to_number<double>(), 400) << r.out;
+}
+
 TEST(Processes, PoolMapsDoubleInWorkerProcesses) {
   const auto r = demo("processes", {"--workers", "2", "--child-ms", "10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -454,7 +479,7 @@ TEST(OnOneCore, TwoPrimeCheckingThreadsAreNoFasterThanOne) {
 TEST(Tour, ListsTheLessonAndRunsAStep) {
   const auto list = demo("tour", {"--list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_EQ(lines_of(list.out).size(), 15u);
+  EXPECT_EQ(lines_of(list.out).size(), 16u);
   // In the lesson's order, §5 (scale out) between profiling and threads.
   EXPECT_LT(position(list.out, "4b. Profiling"), position(list.out, "5. Scale up vs scale out"));
   EXPECT_LT(position(list.out, "5. Scale up vs scale out"), position(list.out, "6. Threads"));
@@ -479,8 +504,8 @@ TEST(Tour, PassesItsDrawingOptionsToTheSteps) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("timeline: a semaphore of 5"), std::string::npos) << r.out;
-  EXPECT_TRUE(fs::exists(dir / "tour-14-semaphore.svg"));
-  EXPECT_TRUE(fs::exists(dir / "tour-14-semaphore.json"));
+  EXPECT_TRUE(fs::exists(dir / "tour-15-semaphore.svg"));
+  EXPECT_TRUE(fs::exists(dir / "tour-15-semaphore.json"));
   EXPECT_FALSE(fs::exists(dir / "tour.svg"));
   fs::remove_all(dir);
 }

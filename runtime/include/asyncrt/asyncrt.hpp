@@ -13,6 +13,7 @@
 #include <asyncrt/signals.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
+#include <asyncrt/task_group.hpp>
 #include <asyncrt/terminal.hpp>
 #include <asyncrt/time.hpp>
 #include <asyncrt/timeline.hpp>

@@ -167,6 +167,7 @@ class Runtime {
   // src/runtime.cpp. How a task is started (with or without Asio's internals):
   // src/task_thread.cpp.
   struct Parts;
+  friend class TaskGroup;  // starts its children as the Runtime starts tasks (task_group.cpp)
   void start(Task<void> task, std::string name, bool detached);  // any thread
   std::unique_ptr<Parts> parts_;
 };
