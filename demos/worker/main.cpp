@@ -2,12 +2,12 @@
 // cannot be killed from outside, so it checks a shared stop flag once per loop and main waits
 // for it with join() ("retired.." then "worker is gone."); it notices the flag only after its
 // rest. A coroutine is stopped by cancellation instead: its rest (a timer) wakes at once.
-// Stop with --stop-after or Ctrl-C.
+// Stop with --stop-after or Ctrl-C. Last, the rhythm on a clock: a PeriodicTimer keeps
+// "a round every rest" on the grid, where a loop of work then sleep falls behind each round.
 
 #include <atomic>
 #include <thread>
 
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <fmt/core.h>
 
 #include <asyncrt/asyncrt.hpp>
@@ -61,7 +61,6 @@ void thread_worker(const Settings& s, const demo::Log& log, std::stop_token inte
 // The coroutine version: cancellation wakes the rest at once.
 void coroutine_worker(const Settings& s, const demo::Log& log, std::stop_token interrupt) {
   Runtime runtime({.stop_token = interrupt});
-  asio::cancellation_signal stop;
   double asked = 0;
   auto worker = [&]() -> Task<void> {
     try {
@@ -74,21 +73,19 @@ void coroutine_worker(const Settings& s, const demo::Log& log, std::stop_token i
       log("retired..");  // woken by the cancellation, in the middle of a rest or a job
     }
   };
+  // The worker is a child of main's task group: main cancels it, and the group waits for it
+  // to finish (its "retired..") before main goes on.
   auto main_flow = [&]() -> Task<void> {
-    std::vector<Task<void>> both;
-    both.push_back(asio::co_spawn(runtime.task_executor("worker"), worker(),
-                                  asio::bind_cancellation_slot(stop.slot(), asio::use_awaitable)));
-    auto stopper = [&]() -> Task<void> {
+    co_await task_group([&](TaskGroup& group) -> Task<void> {
+      group.spawn(worker(), "worker");
       try {
         co_await sleep_for(s.stop_after);
       } catch (const boost::system::system_error&) {  // Ctrl-C: stop now
       }
       log("main: cancelling the worker");
       asked = log.elapsed_ms();
-      stop.emit(asio::cancellation_type::terminal);
-    };
-    both.push_back(stopper());
-    co_await when_all(std::move(both));
+      group.cancel();
+    });
   };
   try {
     runtime.block_on(main_flow(), "main");
@@ -96,6 +93,39 @@ void coroutine_worker(const Settings& s, const demo::Log& log, std::stop_token i
   }
   log(fmt::format("worker is gone. (finished {:.0f} ms after the cancellation)",
                   log.elapsed_ms() - asked));
+}
+
+// The rhythm on a clock: a round every `rest` (the notes' sleep(3) as the period), each
+// starting with `overwork` of work, for `rounds` rounds, under virtual time (exact, and at
+// once). On a PeriodicTimer the rounds end on the grid; a loop of work then sleep_for(rest)
+// ends each `overwork` later than the one before. Returns the end of each round, in ms.
+struct Rhythm {
+  std::vector<double> timer_ms, sleep_loop_ms;
+};
+
+Rhythm rhythm(const Settings& s, int rounds) {
+  Runtime runtime({.virtual_time = true});
+  Rhythm ends;
+  auto both = [&]() -> Task<void> {
+    auto ms_since = [](TimePoint start) {
+      return std::chrono::duration<double, std::milli>(now() - start).count();
+    };
+    TimePoint start = now();
+    PeriodicTimer every_rest(s.rest);
+    for (int round = 0; round < rounds; ++round) {
+      busy_for(s.overwork);
+      co_await every_rest.tick();
+      ends.timer_ms.push_back(ms_since(start));
+    }
+    start = now();
+    for (int round = 0; round < rounds; ++round) {
+      busy_for(s.overwork);
+      co_await sleep_for(s.rest);
+      ends.sleep_loop_ms.push_back(ms_since(start));
+    }
+  };
+  runtime.block_on(both(), "rhythm");
+  return ends;
 }
 
 int run(int argc, char** argv) {
@@ -130,12 +160,32 @@ int run(int argc, char** argv) {
   coroutine_worker(s, log, interrupts.token());
   timelines.show("a coroutine stopped by cancellation");
   timelines.finish("A worker that retires");
+
+  constexpr int rounds = 5;
+  fmt::print("\n== the rhythm on a clock: a round every {} ms, {} ms of it work (virtual time)\n",
+             s.rest.count(), s.overwork.count());
+  const auto ends = rhythm(s, rounds);
+  fmt::print("{:>5}  {:>15}  {:>20}  {:>8}\n", "round", "PeriodicTimer", "sleep_for(rest) loop",
+             "drift");
+  for (int i = 0; i < rounds; ++i) {
+    fmt::print("{:>5}  {:>12.0f} ms  {:>17.0f} ms  {:>5.0f} ms\n", i + 1, ends.timer_ms[i],
+               ends.sleep_loop_ms[i], ends.sleep_loop_ms[i] - ends.timer_ms[i]);
+  }
+  if (s.overwork > s.rest) {
+    fmt::print("(the work is longer than the period: the timer skips the ticks it overran)\n");
+  } else {
+    fmt::print("the timer keeps the grid; the sleep loop falls {} ms behind every round\n",
+               s.overwork.count());
+  }
   report.object()
       .add("overwork_ms", s.overwork.count())
       .add("rest_ms", s.rest.count())
       .add("stop_after_ms", s.stop_after.count())
       .add("thread", demo::JsonObject().add("lines", thread_lines))
-      .add("coroutine", demo::JsonObject().add("lines", log.take_lines()));
+      .add("coroutine", demo::JsonObject().add("lines", log.take_lines()))
+      .add("rhythm", demo::JsonObject()
+                         .add("timer_ms", ends.timer_ms)
+                         .add("sleep_loop_ms", ends.sleep_loop_ms));
   interrupts.throw_if_interrupted("the worker demo");
   report.finish();
   return 0;

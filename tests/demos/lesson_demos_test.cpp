@@ -313,6 +313,22 @@ TEST(Worker, RetiresThenIsGoneBothWays) {
   EXPECT_LT(r.out.find("retired..", coroutine), r.out.find("worker is gone.", coroutine));
 }
 
+// The rhythm under virtual time, so exact: on the timer the rounds end on the 100 ms grid; the
+// sleep loop ends each 5 ms (the work) later than the one before.
+TEST(Worker, APeriodicTimerKeepsTheGridWhereTheSleepLoopDrifts) {
+  const auto r =
+      demo("worker", {"--stop-after", "10", "--rest-ms", "100", "--overwork-ms", "5", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rhythm = parse_json(r.out).at("rhythm");
+  std::vector<double> timer, sleep_loop;
+  for (const auto& ms : rhythm.at("timer_ms").as_array()) timer.push_back(ms.to_number<double>());
+  for (const auto& ms : rhythm.at("sleep_loop_ms").as_array()) {
+    sleep_loop.push_back(ms.to_number<double>());
+  }
+  EXPECT_EQ(timer, (std::vector<double>{100, 200, 300, 400, 500}));
+  EXPECT_EQ(sleep_loop, (std::vector<double>{105, 210, 315, 420, 525}));
+}
+
 TEST(Join, WithoutJoinMainFinishesFirstWithJoinItWaits) {
   const auto r = demo("join", {"--sleep-ms", "60"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -19,19 +19,16 @@
 #include <asyncrt/time.hpp>
 #include <asyncrt/trace.hpp>
 
+#include "support/waiting.hpp"
+
 namespace asyncrt {
 namespace {
 
 using namespace std::chrono_literals;
+using testing::virtual_time;
 
 bool is_aborted(const boost::system::system_error& e) {
   return e.code() == boost::asio::error::operation_aborted;
-}
-
-RuntimeOptions virtual_time() {
-  RuntimeOptions options;
-  options.virtual_time = true;
-  return options;
 }
 
 // What one child did: finished, was cancelled (and when, on the Runtime's clock).

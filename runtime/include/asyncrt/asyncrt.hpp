@@ -1,15 +1,20 @@
 #pragma once
 // The whole public API of asyncrt in one include.
 
+#include <asyncrt/barrier.hpp>
 #include <asyncrt/channel.hpp>
+#include <asyncrt/condition.hpp>
 #include <asyncrt/cpu_pool.hpp>
 #include <asyncrt/event.hpp>
+#include <asyncrt/latch.hpp>
 #include <asyncrt/map.hpp>
 #include <asyncrt/mutex.hpp>
 #include <asyncrt/named.hpp>
 #include <asyncrt/offload.hpp>
+#include <asyncrt/periodic_timer.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/semaphore.hpp>
+#include <asyncrt/shared_mutex.hpp>
 #include <asyncrt/signals.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>

@@ -25,21 +25,28 @@ class Mutex {
   class Lock {
    public:
     Lock() noexcept = default;
-    explicit Lock(Semaphore::Permit permit) noexcept : permit_(std::move(permit)) {}
+    Lock(const Mutex& mutex, Semaphore::Permit permit) noexcept
+        : mutex_(&mutex), permit_(std::move(permit)) {}
 
     bool owns_lock() const noexcept { return permit_.held(); }
+    /// The mutex this Lock locks (or locked, once unlocked); null for a default-constructed one.
+    const Mutex* mutex() const noexcept { return mutex_; }
     /// Unlocks now rather than at the end of the scope.
     void unlock() noexcept { permit_.reset(); }
 
    private:
+    const Mutex* mutex_ = nullptr;
     Semaphore::Permit permit_;
   };
 
-  Task<Lock> lock() { co_return Lock(co_await owner_.hold()); }
+  Task<Lock> lock() {
+    Semaphore::Permit permit = co_await owner_.hold();
+    co_return Lock(*this, std::move(permit));
+  }
 
   std::optional<Lock> try_lock() {
     if (!owner_.try_acquire()) return std::nullopt;
-    return Lock(Semaphore::Permit(owner_));
+    return Lock(*this, Semaphore::Permit(owner_));
   }
 
   bool locked() const noexcept { return owner_.available() == 0; }

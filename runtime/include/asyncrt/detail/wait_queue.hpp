@@ -36,6 +36,8 @@ class WaitQueue {
   }
 
   bool empty() const noexcept { return head_ == nullptr; }
+  /// How many are parked.
+  std::size_t size() const noexcept { return size_; }
 
   /// Parks until woken (completes with no error) or cancelled (`operation_aborted`). By default
   /// it returns a deferred operation: `co_await queue.async_wait()` in a task then costs no
@@ -120,6 +122,7 @@ class WaitQueue {
     waiter->prev = tail_;
     (tail_ ? tail_->next : head_) = waiter;
     tail_ = waiter;
+    ++size_;
     if (slot.is_connected()) {
       auto& cancel = slot.template emplace<CancelWaiter>(CancelWaiter{this, waiter});
       waiter->cancel_link = &cancel.waiter;
@@ -130,11 +133,13 @@ class WaitQueue {
     (waiter->prev ? waiter->prev->next : head_) = waiter->next;
     (waiter->next ? waiter->next->prev : tail_) = waiter->prev;
     if (waiter->cancel_link) *waiter->cancel_link = nullptr;
+    --size_;
     waiter->finish(error);
   }
 
   Waiter* head_ = nullptr;
   Waiter* tail_ = nullptr;
+  std::size_t size_ = 0;
 };
 
 }  // namespace asyncrt::detail
