@@ -54,11 +54,15 @@ class SlowEchoServer {
     o.blocking_threads = 1;
     return o;
   }
+  // A task group: its body accepts, its children serve the connections, so no connection
+  // outlives the server (shutdown cancels the server, and the group every connection).
   Task<void> accept(milliseconds delay) {
-    for (;;) {
-      auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
-      runtime_.spawn(serve(std::move(socket), delay), "echo-connection");
-    }
+    co_await task_group([&](TaskGroup& connections) -> Task<void> {
+      for (;;) {
+        auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+        connections.spawn(serve(std::move(socket), delay), "echo-connection");
+      }
+    });
   }
   static Task<void> serve(tcp::socket socket, milliseconds delay) {
     asio::streambuf buffer;

@@ -1,7 +1,8 @@
 // asyncrt-pools: creating threads is the expensive part, so reuse them: a pool. This is
 // Python's concurrent.futures (submit, map, shutdown, futures) on a C++ thread pool, then the
 // same work the runtime's way: asyncrt::map, each job offloaded to the blocking pool (a job
-// that sleeps holds a thread without computing: that is what the blocking pool is for). Last,
+// that sleeps holds a thread without computing: that is what the blocking pool is for), and
+// as_completed (results in the order they finish) over tasks that wait. Last,
 // the `with` block for tasks: a task group waits for every job it started, and the first job
 // that fails cancels the others at once.
 
@@ -198,6 +199,41 @@ int run(int argc, char** argv) {
           report.object().add(
               "runtime_map",
               demo::JsonObject().add("results", squares).add("ms", demo::ms_since(start)));
+        } catch (...) {
+          if (interrupts.signal() == 0) throw;
+        }
+
+        interrupts.throw_if_interrupted("map");
+        fmt::print(
+            "\n== as_completed: the same squares as tasks that wait (no thread each), all at "
+            "once;\n   job n takes (jobs + 1 - n) / jobs x {} ms, so the last submitted finishes "
+            "first\n",
+            each.count());
+        const auto as_start = std::chrono::steady_clock::now();
+        std::vector<double> finish_ms;
+        std::vector<std::uint64_t> finish_order;
+        auto finished_task = [&]() -> Task<void> {
+          std::vector<Task<std::uint64_t>> tasks;
+          for (auto n : numbers) {
+            const milliseconds takes(each.count() * static_cast<long>(jobs + 1 - n) /
+                                     static_cast<long>(jobs));
+            tasks.push_back(named(fmt::format("square({})", n),
+                                  [](std::uint64_t n, milliseconds takes) -> Task<std::uint64_t> {
+                                    co_await sleep_for(takes);
+                                    co_return n* n;
+                                  }(n, takes)));
+          }
+          co_await as_completed(std::move(tasks), [&](Completed<std::uint64_t> done) {
+            finish_order.push_back(numbers[done.index]);
+            finish_ms.push_back(demo::ms_since(as_start));
+            fmt::print("square({}) = {} at {:.0f} ms\n", numbers[done.index], done.value,
+                       finish_ms.back());
+          });
+        };
+        try {
+          runtime.block_on(finished_task(), "as_completed");
+          report.object().add("runtime_as_completed",
+                              demo::JsonObject().add("order", finish_order).add("ms", finish_ms));
         } catch (...) {
           if (interrupts.signal() == 0) throw;
         }

@@ -2,7 +2,9 @@
 // puts random messages into a bounded channel; the consumer (the CPU side) takes each one and
 // offloads its work to the CPU pool. An event tells the producer to stop; the consumer drains
 // what is left. Nothing is lost (counts and sums are checked). A consumer slower than the
-// producer fills the channel, and then the producer waits for room: back-pressure.
+// producer fills the channel, and then the producer waits for room: back-pressure. Third, the
+// same without a channel: the producer is a generator (a Stream) that runs only when the
+// consumer asks for the next message, so it is never more than one message ahead.
 
 #include <cstdint>
 #include <random>
@@ -95,6 +97,47 @@ Tally run_once(Runtime& runtime, const Settings& s) {
   return t;
 }
 
+// The third way: the producer is a generator. It runs only from the consumer's next() to its
+// next yield, so it is at most one message ahead, with no channel and no capacity to choose.
+Tally run_stream(Runtime& runtime, const Settings& s) {
+  Tally t;
+  auto shop = [&]() -> Task<void> {
+    Event stop;
+    const TimePoint start = now();
+    Stream<std::uint64_t> messages(
+        [&](Yield<std::uint64_t>& yield) -> Task<void> {
+          std::mt19937_64 random(s.seed);
+          while (!stop.is_set()) {
+            co_await sleep_for(s.produce);  // waiting for the network
+            const std::uint64_t message = random() % 1000;
+            t.produced_sum += message;
+            ++t.produced;
+            t.most_queued = std::max(t.most_queued, t.produced - t.consumed);
+            co_await yield(message);  // here until the consumer asks for the next one
+          }
+          t.producer_done_ms = ms_between(start, now());
+        },
+        "producer");
+    co_await task_group([&](TaskGroup& group) -> Task<void> {
+      group.spawn(
+          [&]() -> Task<void> {
+            while (auto message = co_await messages.next()) {
+              co_await offload([&s](std::stop_token stop) { demo::burn_cpu(s.consume, stop); });
+              t.consumed_sum += *message;
+              ++t.consumed;
+            }
+          },
+          "consumer");
+      co_await sleep_for(s.run_for);
+      t.stop_ms = ms_between(start, now());
+      stop.set();
+    });
+    t.wall_ms = ms_between(start, now());
+  };
+  runtime.block_on(shop(), "shop");
+  return t;
+}
+
 void print_report(std::string_view title, const Settings& s, const Tally& t) {
   fmt::print("\n== {}: produce every {} ms, consume {} ms each, capacity {}\n", title,
              s.produce.count(), s.consume.count(), s.capacity);
@@ -117,7 +160,8 @@ int run(int argc, char** argv) {
   demo::Cli cli("asyncrt-producer-consumer",
                 "A producer puts random messages into a bounded channel, a consumer offloads the\n"
                 "work for each; an event stops the producer and the consumer drains the rest.\n"
-                "Runs twice: a fast consumer, then a slow one (back-pressure).");
+                "Runs twice: a fast consumer, then a slow one (back-pressure); then a third time\n"
+                "with the producer as a generator (a Stream) and no channel.");
   cli.add()("capacity", demo::po::value<std::string>()->default_value("10"),
             "the channel's capacity (the lesson's Queue(maxsize=10))")(
       "run-ms", demo::po::value<std::string>()->default_value("300"),
@@ -167,8 +211,38 @@ int run(int argc, char** argv) {
     all_delivered = all_delivered && t.produced == t.consumed && t.produced_sum == t.consumed_sum;
     timelines.show(title);
   }
+  {
+    const std::string_view title = "a stream (the producer a generator), slow consumer";
+    timelines.section();
+    const Tally t = interrupts.guard(title, [&] { return run_stream(runtime, slow); });
+    fmt::print("\n== {}: produce every {} ms, consume {} ms each, no channel\n", title,
+               slow.produce.count(), slow.consume.count());
+    fmt::print("produced {} (sum {}), consumed {} (sum {}), lost {}\n", t.produced, t.produced_sum,
+               t.consumed, t.consumed_sum, t.produced - t.consumed);
+    fmt::print(
+        "the producer was at most {} message ahead of the consumer: it runs only when asked\n"
+        "the stop event came at {:.0f} ms; the producer stopped at {:.0f} ms; the consumer was "
+        "done by {:.0f} ms\n",
+        t.most_queued, t.stop_ms, t.producer_done_ms, t.wall_ms);
+    json_runs.push_back(demo::JsonObject()
+                            .add("run", "stream")
+                            .add("produce_ms", slow.produce.count())
+                            .add("consume_ms", slow.consume.count())
+                            .add("capacity", 0)
+                            .add("produced", t.produced)
+                            .add("produced_sum", t.produced_sum)
+                            .add("consumed", t.consumed)
+                            .add("consumed_sum", t.consumed_sum)
+                            .add("most_queued", t.most_queued)
+                            .add("found_full", 0)
+                            .add("stop_ms", t.stop_ms)
+                            .add("producer_done_ms", t.producer_done_ms)
+                            .add("wall_ms", t.wall_ms));
+    all_delivered = all_delivered && t.produced == t.consumed && t.produced_sum == t.consumed_sum;
+    timelines.show(title);
+  }
   timelines.finish("Producer and consumer");
-  if (all_delivered) fmt::print("\nevery message produced was consumed, in both runs\n");
+  if (all_delivered) fmt::print("\nevery message produced was consumed, in all three runs\n");
   report.object().add("runs", json_runs).add("all_delivered", all_delivered);
   report.finish();
   if (!all_delivered) {

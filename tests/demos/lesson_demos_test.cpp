@@ -205,8 +205,10 @@ TEST(ProducerConsumer, NothingIsLostAndASlowConsumerHoldsTheProducerBack) {
     ++runs;
     rest = m.suffix();
   }
-  EXPECT_EQ(runs, 2) << r.out;
+  EXPECT_EQ(runs, 3) << r.out;
   EXPECT_NE(r.out.find("most messages queued at once: 10 of 10"), std::string::npos) << r.out;
+  // The generator runs only when asked: never more than one message ahead.
+  EXPECT_EQ(number_after(r.out, R"(the producer was at most (\d+) message ahead)"), 1) << r.out;
   EXPECT_GT(number_after(r.out, R"(slow consumer[\s\S]*found the channel full (\d+) times)"), 0);
 }
 
@@ -233,6 +235,23 @@ TEST(Pools, MapKeepsOrderAndShutdownCancelsWhatHasNotStarted) {
   const double cancelled = number_after(r.out, R"((\d+) cancelled before they started)");
   EXPECT_EQ(finished + cancelled, 8);
   EXPECT_GE(cancelled, 4);  // two workers had started at most two (or four) of eight
+}
+
+// as_completed over tasks that wait: they all sleep on the loop's timers, which fire in
+// deadline order whatever the load, so the order is exact: the last submitted (the quickest)
+// first. Each result is handed over when its task finishes, not at the end.
+TEST(Pools, AsCompletedHandsOverResultsInTheOrderTheyFinish) {
+  const auto r = demo("pools", {"--part", "futures", "--jobs", "4", "--job-ms", "200", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto completed = parse_json(r.out).at("runtime_as_completed");
+  std::vector<double> order, ms;
+  for (const auto& n : completed.at("order").as_array()) order.push_back(n.to_number<double>());
+  for (const auto& t : completed.at("ms").as_array()) ms.push_back(t.to_number<double>());
+  EXPECT_EQ(order, (std::vector<double>{4, 3, 2, 1}));
+  ASSERT_EQ(ms.size(), 4u);
+  EXPECT_GE(ms[0], 50);   // job 4 takes 1/4 of 200 ms
+  EXPECT_LT(ms[0], 150);  // and is handed over then, not when job 1 ends at 200 ms
+  EXPECT_TRUE(std::is_sorted(ms.begin(), ms.end()));
 }
 
 // The task group: job 2 fails after one unit; jobs 1 and 3 (three and two units) are cancelled

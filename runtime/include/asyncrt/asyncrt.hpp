@@ -1,6 +1,7 @@
 #pragma once
 // The whole public API of asyncrt in one include.
 
+#include <asyncrt/as_completed.hpp>
 #include <asyncrt/barrier.hpp>
 #include <asyncrt/channel.hpp>
 #include <asyncrt/condition.hpp>
@@ -17,6 +18,7 @@
 #include <asyncrt/shared_mutex.hpp>
 #include <asyncrt/signals.hpp>
 #include <asyncrt/stall_detector.hpp>
+#include <asyncrt/stream.hpp>
 #include <asyncrt/task.hpp>
 #include <asyncrt/task_group.hpp>
 #include <asyncrt/terminal.hpp>
