@@ -122,6 +122,26 @@ TEST(Runtime, ATaskSpawnedOnTheLoopRunsUpToItsFirstWaitBeforeSpawnReturns) {
   EXPECT_EQ(runtime.completed_tasks(), 2u);
 }
 
+// spawn() of a capturing coroutine lambda (not its call) keeps the lambda alive for the task:
+// the capture, a string built for this one spawn, is read after a wait (ASan would report a
+// use after scope if the lambda were a dead temporary).
+TEST(Runtime, SpawnOfALambdaKeepsItsCapturesAliveForTheTask) {
+  Runtime runtime;
+  std::vector<std::string> seen;
+  for (int i = 0; i < 3; ++i) {
+    runtime.spawn(
+        [&seen, name = "order " + std::to_string(i)]() -> Task<void> {
+          co_await sleep_for(std::chrono::milliseconds(5));
+          seen.push_back(name);
+        },
+        "order");
+  }
+  runtime.block_on(sleep_for(std::chrono::milliseconds(50)));
+  runtime.shutdown();
+  EXPECT_EQ(seen, (std::vector<std::string>{"order 0", "order 1", "order 2"}));
+  EXPECT_EQ(runtime.completed_tasks(), 3u);
+}
+
 TEST(Runtime, TasksRunOnTheLoopThreadOnly) {
   Runtime runtime;
   auto where = [&]() -> Task<std::thread::id> {

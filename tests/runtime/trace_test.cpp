@@ -1,9 +1,16 @@
 // Test that the header is self-contained.
 #include <asyncrt/trace.hpp>
 
+#include <asyncrt/barrier.hpp>
+#include <asyncrt/condition.hpp>
+#include <asyncrt/latch.hpp>
 #include <asyncrt/offload.hpp>
+#include <asyncrt/periodic_timer.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/semaphore.hpp>
+#include <asyncrt/shared_mutex.hpp>
+#include <asyncrt/stream.hpp>
+#include <asyncrt/task_group.hpp>
 #include <asyncrt/time.hpp>
 #include <asyncrt/when_all.hpp>
 
@@ -131,6 +138,66 @@ TEST(Trace, ContendedSemaphoreIsABlockedSpan) {
   EXPECT_GE(first_sleeps[0].end - first_sleeps[0].start, 10ms);
   EXPECT_LT(blocked[0].start, first_sleeps[0].end);
   EXPECT_GE(blocked[0].end, first_sleeps[0].end);
+}
+
+// The waits on the vocabulary's primitives are spans under the waiting task's name: a latch,
+// a barrier, a condition, a periodic timer and a stream's next() are waits; a writer kept out
+// of a SharedMutex by a reader is blocked.
+TEST(Trace, EveryPrimitivesWaitIsASpanOfItsTask) {
+  trace::Recording recording;
+  {
+    Runtime runtime;
+    Latch latch(1);
+    Barrier barrier(2);
+    Mutex mutex;
+    Condition condition(mutex);
+    bool ready = false;
+    SharedMutex rwlock;
+    auto task = [&]() -> Task<void> {
+      auto reading = co_await rwlock.lock_shared();
+      co_await task_group([&](TaskGroup& group) -> Task<void> {
+        group.spawn([&]() -> Task<void> { co_await latch.wait(); }, "latch");
+        group.spawn([&]() -> Task<void> { co_await barrier.arrive_and_wait(); }, "barrier");
+        group.spawn(
+            [&]() -> Task<void> {
+              auto lock = co_await mutex.lock();
+              co_await condition.wait(lock, [&] { return ready; });
+            },
+            "condition");
+        group.spawn([&]() -> Task<void> { auto writing = co_await rwlock.lock(); }, "writer");
+        group.spawn(
+            [&]() -> Task<void> {
+              PeriodicTimer timer(10ms);
+              co_await timer.tick();
+            },
+            "timer");
+        group.spawn(
+            [&]() -> Task<void> {
+              Stream<int> slow([](Yield<int>& yield) -> Task<void> {
+                co_await sleep_for(10ms);
+                co_await yield(1);
+              });
+              co_await slow.next();
+            },
+            "stream consumer");
+        co_await sleep_for(10ms);
+        latch.count_down();
+        co_await barrier.arrive_and_wait();
+        {
+          auto lock = co_await mutex.lock();
+          ready = true;
+          condition.notify_all();
+        }
+        reading.unlock();
+      });
+    };
+    runtime.block_on(task());
+  }
+  const auto spans = recording.finish();
+  for (const char* name : {"latch", "barrier", "condition", "timer", "stream consumer"}) {
+    EXPECT_FALSE(spans_of(spans, name, Kind::waiting).empty()) << name;
+  }
+  EXPECT_FALSE(spans_of(spans, "writer", Kind::blocked).empty());
 }
 
 TEST(Trace, SpansPastTheLimitAreCountedNotKept) {

@@ -16,6 +16,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <asyncrt/cpu_pool.hpp>
+#include <asyncrt/detail/keep_calling.hpp>
 #include <asyncrt/detail/settle.hpp>
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/task.hpp>
@@ -101,6 +102,15 @@ class Runtime {
   /// from any other thread it starts at the loop's next turn. spawn() and block_on() throw
   /// std::logic_error once the Runtime has been shut down.
   void spawn(Task<void> task, std::string name);
+  /// The same for a callable that makes the task, such as a capturing coroutine lambda:
+  /// `runtime.spawn([=]() -> Task<void> {...}, "name")`. The callable is kept alive until its
+  /// task has ended, so the task may use what the lambda captured. (Calling the lambda in place,
+  /// `spawn(lambda(), ...)`, would leave the task with captures that died at the end of the
+  /// statement.)
+  template <detail::MakesTask MakeTask>
+  void spawn(MakeTask make_task, std::string name) {
+    spawn(detail::keep_calling(std::move(make_task)), std::move(name));
+  }
 
   /// Runs `task` on the loop and waits for it on the calling thread: the bridge from a
   /// synchronous main(). Returns its value or rethrows its exception.

@@ -3,7 +3,6 @@
 // first failure cancels the rest and is rethrown. The lesson's concurrent.futures `with`
 // block, and Python's asyncio.TaskGroup, in C++.
 
-#include <concepts>
 #include <cstddef>
 #include <exception>
 #include <string>
@@ -12,6 +11,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <asyncrt/detail/keep_calling.hpp>
 #include <asyncrt/detail/wait_queue.hpp>
 #include <asyncrt/task.hpp>
 
@@ -41,10 +41,9 @@ class TaskGroup {
   /// kept alive until its task has ended, so the task may use what the lambda captured. (A
   /// capturing lambda called in place, `spawn(lambda(), ...)`, would leave its task with
   /// captures that died at the end of the statement.)
-  template <typename MakeTask>
-  requires std::invocable<MakeTask&> && std::same_as<std::invoke_result_t<MakeTask&>, Task<void>>
+  template <detail::MakesTask MakeTask>
   void spawn(MakeTask make_task, std::string name) {
-    spawn(keep_calling(std::move(make_task)), std::move(name));
+    spawn(detail::keep_calling(std::move(make_task)), std::move(name));
   }
 
   /// Cancels the body and every child; the group then ends normally once they have ended
@@ -66,11 +65,6 @@ class TaskGroup {
   Task<void> run(Task<void> body);
   void start(Task<void> task, std::string name, bool in_place_of_caller);
   void ended(Child* child, std::exception_ptr error);
-
-  template <typename MakeTask>
-  static Task<void> keep_calling(MakeTask make_task) {
-    co_await make_task();  // make_task lives in this frame until the task has ended
-  }
 
   Runtime* runtime_ = nullptr;
   asio::any_io_executor caller_;  // where the body runs: the caller's executor
