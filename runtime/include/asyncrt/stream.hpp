@@ -12,11 +12,12 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/system/system_error.hpp>
 
-#include <asyncrt/detail/child_thread.hpp>
 #include <asyncrt/detail/wait_queue.hpp>
 #include <asyncrt/runtime.hpp>
 #include <asyncrt/task.hpp>
@@ -88,9 +89,13 @@ class Stream {
     auto& state = *state_;
     if (!state.started) {
       state.started = true;
-      auto* end = new Ended(state_);
-      detail::start_child(std::move(producer_), Runtime::current().task_executor(name_),
-                          state.cancel.slot(), end);
+      // co_spawn (Asio's public way): if the Runtime is destroyed with the producer abandoned,
+      // its frames are destroyed with the loop's queue, and nothing of the stream leaks. The
+      // completion handler keeps the state (its signal holds the producer's cancellation
+      // state) until the producer's thread of execution is over.
+      asio::co_spawn(Runtime::current().task_executor(name_), std::move(producer_),
+                     asio::bind_cancellation_slot(state.cancel.slot(),
+                                                  [keep = state_](std::exception_ptr) {}));
     } else if (!state.value && !state.ended) {
       state.asked.wake_one();  // the producer, parked in its last yield (a value still there
                                // was yielded for a next() that was cancelled: it is ours)
@@ -128,21 +133,16 @@ class Stream {
  private:
   using State = typename Yield<T>::State;
 
-  // Told when the producer has returned or thrown; keeps the state alive until then.
-  struct Ended final : detail::ChildEnd {
-    explicit Ended(std::shared_ptr<State> state) : state(std::move(state)) {}
-    void ended(std::exception_ptr error) override {
-      state->ended = true;
-      state->error = std::move(error);
-      state->given.wake_one();
-      delete this;
-    }
-    std::shared_ptr<State> state;
-  };
-
   template <typename Producer>
   static Task<void> run(Producer producer, Yield<T> yield) {
-    co_await producer(yield);  // both live in this frame until the producer returns
+    State& state = *yield.state_;  // kept by `yield`, in this frame
+    try {
+      co_await producer(yield);  // both live in this frame until the producer returns
+    } catch (...) {
+      state.error = std::current_exception();
+    }
+    state.ended = true;
+    state.given.wake_one();  // the consumer, if it waits
   }
 
   std::shared_ptr<State> state_;
