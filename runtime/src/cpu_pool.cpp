@@ -77,10 +77,15 @@ CpuPool::~CpuPool() {
 }
 
 void CpuPool::enqueue(std::unique_ptr<Job> job) {
-  in_flight_.fetch_add(1, std::memory_order_relaxed);
   bool wake_one = false;
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (stopping_) {
+      lock.unlock();
+      job.reset();  // no thread would ever run it; destroyed outside the lock (it may post)
+      return;
+    }
+    in_flight_.fetch_add(1, std::memory_order_relaxed);
     queue_.push_back(std::move(job));
     queued_.fetch_add(1, std::memory_order_release);
     // The thread looking for work (if one is) takes the first job: wake a sleeper for the rest.
@@ -143,7 +148,7 @@ void CpuPool::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  stop_seen_.store(true, std::memory_order_relaxed);
+  stop_seen_.store(true, std::memory_order_release);
   wake_.notify_all();
 }
 

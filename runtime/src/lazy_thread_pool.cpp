@@ -4,6 +4,8 @@
 
 namespace asyncrt::detail {
 
+thread_local const LazyThreadPool* LazyThreadPool::current_pool = nullptr;
+
 LazyThreadPool::LazyThreadPool(std::size_t threads, ErrorHandler on_error) noexcept
     : thread_count_(threads), on_error_(std::move(on_error)) {}
 
@@ -36,6 +38,7 @@ void LazyThreadPool::start() {
 }
 
 void LazyThreadPool::run_thread() {
+  current_pool = this;
   for (;;) {
     try {
       context_->run();

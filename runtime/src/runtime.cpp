@@ -79,6 +79,15 @@ Runtime::Parts::Parts(Runtime& r, RuntimeOptions o)
 }
 
 Runtime::~Runtime() {
+  if (const char* thread = parts_->own_thread()) {
+    // A destructor cannot throw, and going on would join the calling thread from itself.
+    fmt::print(stderr,
+               "asyncrt: a Runtime destroyed on {}: it would wait for itself to finish; destroy "
+               "it on the thread that made it (a task can call request_stop() to end the "
+               "program's block_on)\n",
+               thread);
+    std::abort();
+  }
   parts_->stop_forwarder.reset();
   shutdown();
   const std::size_t failed = parts_->failed_tasks.load();
@@ -261,13 +270,21 @@ void Runtime::shutdown() {
   parts_->shutdown();
 }
 
+const char* Runtime::Parts::own_thread() const noexcept {
+  if (std::this_thread::get_id() == loop_thread_id) return "its event loop thread";
+  if (cpu_pool.running_in_this_thread()) return "a thread of its CPU pool";
+  if (blocking_pool.running_in_this_thread()) return "a thread of its blocking pool";
+  return nullptr;
+}
+
 void Runtime::Parts::shutdown() {
-  if (shut_down.exchange(true)) return;
-  if (std::this_thread::get_id() == loop_thread_id) {
-    // Joining the loop from the loop would wait forever.
-    std::fputs("asyncrt: Runtime::shutdown called on the event loop thread\n", stderr);
-    std::abort();
+  if (const char* thread = own_thread()) {
+    throw std::logic_error(fmt::format(
+        "asyncrt: Runtime::shutdown called on {}: it would wait for itself to finish (call it "
+        "from another thread; a task can call request_stop())",
+        thread));
   }
+  if (shut_down.exchange(true)) return;
   asio::post(loop, [this] { cancel_all_tasks(); });
   std::size_t stuck = 0;
   {
@@ -368,6 +385,10 @@ CpuExecutor Runtime::cpu_executor() noexcept {
   return parts_->cpu_pool.get_executor();
 }
 BlockingExecutor Runtime::blocking_executor() {
+  if (parts_->loop_stopped) {
+    throw std::logic_error(
+        "asyncrt: no blocking pool to offload to: the Runtime has been shut down");
+  }
   return parts_->blocking_pool.get_executor();
 }
 std::size_t Runtime::cpu_threads() const noexcept {

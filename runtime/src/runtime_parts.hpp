@@ -63,6 +63,9 @@ struct Runtime::Parts {
   bool look_for_offloaded_results();
   void run_in_virtual_time();
   void shutdown();
+  // Which of this Runtime's own threads is the calling thread ("its event loop thread", ...),
+  // or nullptr: shutdown() joins them all, so it must not run on one of them.
+  const char* own_thread() const noexcept;
 
   Runtime& runtime;
   RuntimeOptions options;

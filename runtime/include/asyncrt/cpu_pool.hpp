@@ -47,7 +47,8 @@ std::size_t usable_cores() noexcept;
 /// one line on stderr); the thread goes on with the next job.
 ///
 /// stop() (also in the destructor) makes every thread finish its current job and exit; queued
-/// jobs that have not started are destroyed without running.
+/// jobs that have not started are destroyed without running, and so is a job posted after
+/// stop(), at once (an offload then tells its waiter, see offload.hpp).
 class CpuPool : public asio::execution_context {
  public:
   using Clock = std::chrono::steady_clock;
@@ -82,6 +83,8 @@ class CpuPool : public asio::execution_context {
 
   /// Lets every thread finish its current job and exit. Idempotent; does not wait (join does).
   void stop();
+  /// True once stop() has been called. Any thread may ask.
+  bool stopped() const noexcept { return stop_seen_.load(std::memory_order_acquire); }
   /// Waits for every thread to exit (after stop()); queued jobs are destroyed. Idempotent.
   void join();
 

@@ -10,7 +10,9 @@
 #include <concepts>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -35,6 +37,16 @@
 #include <asyncrt/trace.hpp>
 
 namespace asyncrt {
+
+/// What an offload's waiter gets when its function can never run: the pool it was sent to had
+/// been stopped (its Runtime shut down) when it was offloaded or while it was queued.
+class OffloadRefused : public std::logic_error {
+ public:
+  OffloadRefused()
+      : std::logic_error(
+            "asyncrt::offload: the pool has been stopped (its Runtime was shut down); the "
+            "function did not run") {}
+};
 
 namespace detail {
 
@@ -162,26 +174,29 @@ void deliver(Home home, Handler handler, Outcome<Result> outcome,
   }
 }
 
-// An offload whose waiter can be cancelled. The job (on a pool thread) and the cancellation
-// (on the waiter's thread) race to claim it; whoever claims first completes the waiter, once:
-// - cancelled while still queued: the waiter completes with operation_aborted at once, and
-//   the job is skipped when a pool thread reaches it;
-// - cancelled while running: the stop_token is signalled and the waiter completes when the
-//   function returns, with operation_aborted.
+// One offload's waiter, completed once by whoever claims it first:
+// - the job, on a pool thread, with the function's outcome;
+// - a cancellation (on the waiter's thread): while the job is still queued, the waiter completes
+//   with operation_aborted at once and the job is skipped when a pool thread reaches it; while
+//   it runs, the stop_token is signalled and the waiter completes when the function returns;
+// - the job's destruction unrun (its pool was stopped: the function can never run), with
+//   OffloadRefused, rather than a waiter left waiting for good.
 template <typename Result, typename Handler, typename Home>
-struct CancellableOffload {
-  CancellableOffload(Handler h, Home e, std::optional<OffloadTrace> t,
-                     VirtualClock::OffloadInFlight f)
+struct OffloadWaiter {
+  OffloadWaiter(Handler h, Home e, std::optional<OffloadTrace> t, VirtualClock::OffloadInFlight f)
       : handler(std::move(h)), home(std::move(e)), traced(std::move(t)), in_flight(std::move(f)) {}
 
   bool claim() noexcept { return !claimed.exchange(true, std::memory_order_acq_rel); }
 
+  // Completes the waiter, posted to its executor (never inside whoever called this).
+  void fail(std::exception_ptr error) {
+    deliver<true>(std::move(home), std::move(handler), Outcome<Result>{std::move(error)},
+                  std::move(traced), std::move(in_flight));
+  }
+
   void cancel() {
     stop.request_stop();
-    if (claim()) {
-      deliver<true>(std::move(home), std::move(handler), Outcome<Result>{aborted_error()},
-                    std::move(traced), std::move(in_flight));
-    }
+    if (claim()) fail(aborted_error());
   }
 
   Handler handler;
@@ -190,6 +205,18 @@ struct CancellableOffload {
   VirtualClock::OffloadInFlight in_flight;
   std::stop_source stop;
   std::atomic<bool> claimed{false};
+};
+
+// The posted job's hold on its waiter; destroyed unrun, it completes the waiter with the error.
+template <typename Waiter>
+struct JobTicket {
+  explicit JobTicket(std::shared_ptr<Waiter> w) : waiter(std::move(w)) {}
+  JobTicket(JobTicket&&) noexcept = default;
+  JobTicket& operator=(JobTicket&&) = delete;
+  ~JobTicket() {
+    if (waiter && waiter->claim()) waiter->fail(std::make_exception_ptr(OffloadRefused()));
+  }
+  std::shared_ptr<Waiter> waiter;
 };
 
 // Starts one offload. Runs on the initiating thread (the loop, for a task).
@@ -209,29 +236,35 @@ struct OffloadInitiation {
     VirtualClock::OffloadInFlight in_flight(runtime ? runtime->virtual_clock() : nullptr);
 
     auto slot = asio::get_associated_cancellation_slot(handler);
-    if (!slot.is_connected()) {
-      // Nobody can cancel this waiter: run the function, hand the outcome back.
-      asio::post(where, [handler = std::move(handler), fn = std::move(fn), home = std::move(home),
-                         traced = std::move(traced), in_flight = std::move(in_flight)]() mutable {
-        auto outcome = OffloadTrace::run(
-            traced, [&] { return run_offloaded<Result>(fn, std::stop_source(std::nostopstate)); });
-        deliver<false>(std::move(home), std::move(handler), std::move(outcome), std::move(traced),
-                       std::move(in_flight));
-      });
+    using Waiter = OffloadWaiter<Result, Handler, decltype(home)>;
+    auto waiter = std::make_shared<Waiter>(std::move(handler), std::move(home), std::move(traced),
+                                           std::move(in_flight));
+    if (refuses_work(where)) {
+      waiter->claim();
+      waiter->fail(std::make_exception_ptr(OffloadRefused()));
       return;
     }
+    if (slot.is_connected()) slot.assign([waiter](asio::cancellation_type) { waiter->cancel(); });
+    asio::post(
+        where, [ticket = JobTicket<Waiter>(std::move(waiter)), fn = std::move(fn)]() mutable {
+          Waiter& waiter = *ticket.waiter;
+          if (!waiter.claim()) return;  // cancelled while queued: the waiter has its answer
+          auto outcome = OffloadTrace::run(waiter.traced,
+                                           [&] { return run_offloaded<Result>(fn, waiter.stop); });
+          deliver<false>(std::move(waiter.home), std::move(waiter.handler), std::move(outcome),
+                         std::move(waiter.traced), std::move(waiter.in_flight));
+        });
+  }
 
-    using State = CancellableOffload<Result, Handler, decltype(home)>;
-    auto state = std::make_shared<State>(std::move(handler), std::move(home), std::move(traced),
-                                         std::move(in_flight));
-    slot.assign([state](asio::cancellation_type) { state->cancel(); });
-    asio::post(where, [state, fn = std::move(fn)]() mutable {
-      if (!state->claim()) return;  // cancelled while queued: the waiter has its answer
-      auto outcome =
-          OffloadTrace::run(state->traced, [&] { return run_offloaded<Result>(fn, state->stop); });
-      deliver<false>(std::move(state->home), std::move(state->handler), std::move(outcome),
-                     std::move(state->traced), std::move(state->in_flight));
-    });
+  // A CPU pool (or a strand on one) that has been stopped: its Runtime was shut down.
+  template <typename Where>
+  static bool refuses_work(const Where& where) noexcept {
+    if constexpr (std::is_same_v<decltype(asio::query(where, asio::execution::context)),
+                                 CpuPool&>) {
+      return asio::query(where, asio::execution::context).stopped();
+    } else {
+      return false;
+    }
   }
 };
 
@@ -252,6 +285,10 @@ struct OffloadInitiation {
 /// started, the waiter completes at once with `operation_aborted` and `fn` never runs; if it
 /// runs, its stop_token is signalled and the waiter completes with `operation_aborted` when it
 /// returns.
+///
+/// A pool that has been stopped (its Runtime shut down) runs nothing: the waiter completes with
+/// OffloadRefused, whether the pool had stopped when `fn` was offloaded or stops with `fn` still
+/// queued (the job is then destroyed unrun, when the pool drops its queue).
 template <typename Where, typename Fn,
           asio::completion_token_for<detail::offload_signature_t<Fn>> Token =
               asio::use_awaitable_t<>>

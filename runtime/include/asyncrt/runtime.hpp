@@ -73,7 +73,10 @@ struct RuntimeOptions {
 ///
 /// Threads: tasks (coroutines) run on the loop thread and only there; `offload` sends work to
 /// a pool and the task resumes on the loop. spawn(), block_on() and shutdown() may be called
-/// from any thread except that block_on() and shutdown() must not be called on the loop thread.
+/// from any thread except that block_on() and shutdown() throw std::logic_error on the loop
+/// thread (from inside a task), and shutdown() on a pool thread too: each would wait for itself.
+/// Destroying a Runtime on one of its own threads ends the program with a message saying so.
+/// docs/misuse.md lists every mistake the API answers, and how.
 /// While jobs are out on the CPU pool and a core is free for it, the loop keeps looking for
 /// their results for up to `spin` before it sleeps (see RuntimeOptions::spin). A job posted
 /// straight to the CPU pool or the blocking pool that throws is reported like a failed task, as
@@ -118,7 +121,7 @@ class Runtime {
   T block_on(Task<T> task, std::string name = "main");
 
   /// Cancels every task, waits up to shutdown_grace for them, stops the loop and joins every
-  /// thread. Idempotent.
+  /// thread. Idempotent. std::logic_error on one of the Runtime's own threads.
   void shutdown();
 
   /// Asks every task to stop, from any thread (a Ctrl-C watcher, say), and returns at once:
@@ -138,6 +141,7 @@ class Runtime {
   /// one at a time, on the pool's threads (see offload).
   CpuStrand make_strand() { return asio::make_strand(cpu_executor()); }
   /// The pool for blocking calls; its threads start the first time this is called.
+  /// std::logic_error once the Runtime has been shut down.
   BlockingExecutor blocking_executor();
 
   /// "cpu" or "blocking" for this Runtime's pools, "pool" for any other context (names the

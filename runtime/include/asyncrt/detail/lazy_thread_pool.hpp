@@ -39,6 +39,8 @@ class LazyThreadPool {
   bool is(const asio::execution_context& context) const noexcept {
     return &context == started_.load(std::memory_order_acquire);
   }
+  /// True on the pool's own threads.
+  bool running_in_this_thread() const noexcept { return current_pool == this; }
   /// Every thread finishes its current job and exits; jobs not started are destroyed with the
   /// pool. Nothing to do if the pool never started. Not concurrently with the first
   /// get_executor().
@@ -56,6 +58,8 @@ class LazyThreadPool {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   std::atomic<const asio::execution_context*> started_{nullptr};
+
+  static thread_local const LazyThreadPool* current_pool;
 };
 
 }  // namespace asyncrt::detail
