@@ -61,7 +61,10 @@ int run(int argc, char** argv) {
       "algorithm", po::value<std::string>()->default_value("trial"),
       "trial (the lesson's odd trial division) | miller-rabin")(
       "stall-ms", po::value<std::string>()->default_value("5"),
-      "loop mode: report checks that hold the event loop longer than this");
+      "loop mode: report checks that hold the event loop longer than this")(
+      "worker-timeout-ms", po::value<std::string>()->default_value("60000"),
+      "processes mode: a worker that takes longer than this to answer one number is killed "
+      "and replaced");
   cli.add_hidden()("worker", "run as a worker process (used by --mode processes)");
   if (auto done = cli.parse(argc, argv)) return *done;
 
@@ -77,6 +80,7 @@ int run(int argc, char** argv) {
   job.numbers = demo::numbers_from(cli, lesson_numbers);
   job.workers = cli.has("workers") ? cli.count("workers", 1, 1024) : demo::default_workers();
   job.stall_threshold = std::chrono::milliseconds(cli.count("stall-ms", 1, 60'000));
+  job.worker_timeout = std::chrono::milliseconds(cli.count("worker-timeout-ms", 1, 3'600'000));
   const auto modes = parse_modes(cli.text("mode"));
 
   // A worker process that dies must show up as a write error, not kill us with SIGPIPE.

@@ -27,6 +27,8 @@ struct Job {
   Algorithm algorithm = Algorithm::trial;
   std::size_t workers = 1;
   std::chrono::nanoseconds stall_threshold = std::chrono::milliseconds(5);
+  /// processes: how long a worker may take to answer one number before it counts as hung.
+  std::chrono::milliseconds worker_timeout = std::chrono::seconds(60);
   /// Requested on Ctrl-C: every mode stops early (its results are then incomplete).
   std::stop_token stop{};
   /// Where each mode counts the numbers (or chunks) it has checked; null: nowhere.

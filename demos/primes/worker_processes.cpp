@@ -3,13 +3,16 @@
 // Each worker is `asyncrt-primes --worker`: it reads one number per line on stdin and answers
 // "<number> <1|0>" on stdout. The parent runs one coroutine per worker on the event loop; the
 // coroutines take the next number from a shared index (they all run on the loop thread, so no
-// lock is needed), write it, and wait for the answer without blocking the loop. A worker that
-// dies (a crash, kill -9) is reaped and reported with its pid and the number it had; that
-// number is checked once more on a new worker.
+// lock is needed), write it, and wait for the answer without blocking the loop. A worker is
+// never trusted: one that dies (a crash, kill -9), answers anything but "<n> <1|0>" on one
+// short line, floods its pipe or does not answer in time (SIGSTOP) is killed if need be,
+// reaped and reported with its pid and the number it had; that number is checked once more on
+// a new worker.
 
 #include <fcntl.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <csignal>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +21,7 @@
 #include <stdexcept>
 
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/process/args.hpp>
@@ -76,6 +80,21 @@ std::string describe_exit(int native_status) {
   return fmt::format("exited with status {}", WEXITSTATUS(native_status));
 }
 
+// What a worker said about one number: its verdict, or none; then `fault` says what it did
+// wrong (empty when it died: its pipes broke).
+struct Answer {
+  std::optional<bool> prime;
+  std::string fault;
+};
+
+// A worker's answer as it may be quoted in a report: bytes that are not printable ASCII as '?'.
+std::string printable(std::string text) {
+  for (char& c : text) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return text;
+}
+
 // One worker process and the parent's ends of its pipes. Runs on the loop thread. If the task
 // that owns it is cancelled, ~child kills the worker and reaps it.
 class WorkerProcess {
@@ -97,60 +116,106 @@ class WorkerProcess {
 
   long pid() const { return child_.id(); }
 
-  /// Asks the worker about `n`. nullopt when the worker died before answering (its pipes
-  /// broke); throws when it answered something else than "<n> <1|0>".
-  Task<std::optional<bool>> check(std::uint64_t n) {
-    const std::string request = fmt::format("{}\n", n);
+  /// Asks the worker about `n`: its verdict, or why it has none. A worker that answered wrongly
+  /// or not in time is killed here (finish() reaps it).
+  Task<Answer> check(std::uint64_t n, std::chrono::milliseconds timeout) {
     std::size_t length = 0;
     try {
-      co_await asio::async_write(to_worker_, asio::buffer(request), asio::use_awaitable);
-      length = co_await asio::async_read_until(from_worker_, replies_, '\n', asio::use_awaitable);
+      length = co_await with_timeout(ask(n), timeout, "the worker's answer");
+    } catch (const TimeoutError&) {
+      co_return kill(fmt::format("did not answer within {} ms", timeout.count()));
     } catch (const boost::system::system_error& e) {
       if (e.code() == asio::error::operation_aborted) throw;  // cancelled: not the worker's fault
-      co_return std::nullopt;
+      if (e.code() == asio::error::not_found) {
+        co_return kill(fmt::format("sent {} bytes without ending its answer", max_reply));
+      }
+      co_return Answer{};  // its pipes broke: it died
     }
     const std::string reply = read_line(replies_, length);
     std::istringstream fields(reply);
     std::uint64_t echoed = 0;
     int verdict = -1;
-    if (!(fields >> echoed >> verdict) || echoed != n || (verdict != 0 && verdict != 1)) {
-      throw std::runtime_error(
-          fmt::format("worker process {} answered '{}' when asked about {}", pid(), reply, n));
+    std::string rest;
+    if (!(fields >> echoed >> verdict) || echoed != n || (verdict != 0 && verdict != 1) ||
+        (fields >> rest)) {
+      co_return kill(fmt::format("answered '{}'", printable(reply)));
     }
-    co_return verdict == 1;
+    co_return Answer{verdict == 1, {}};
   }
 
   /// Closes the worker's input (a live worker then finishes and exits), reaps it (so no zombie
-  /// is left) and says how it ended; empty when it exited with status 0.
-  Task<std::string> finish() {
+  /// is left) and says how it ended; empty when it exited with status 0. One that has not
+  /// closed its output within `timeout` of the end of its input (stopped, hung) is killed.
+  Task<std::string> finish(std::chrono::milliseconds timeout) {
     to_worker_.close();
+    std::string hung;
+    try {
+      co_await with_timeout(until_output_closed(), timeout, "the worker's exit");
+    } catch (const TimeoutError&) {
+      hung = kill(fmt::format("did not exit within {} ms of the end of its input (killed)",
+                              timeout.count()))
+                 .fault;
+    }
     co_await offload_blocking([this] { child_.wait(); });
+    if (!hung.empty()) co_return hung;
     const int status = child_.native_exit_code();
     co_return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? std::string() : describe_exit(status);
   }
 
  private:
+  // The longest answer taken: "18446744073709551615 1" is 22 bytes. A worker that sends more
+  // without a line end is flooding, and the parent's buffer stays this size.
+  static constexpr std::size_t max_reply = 64;
+
+  Task<std::size_t> ask(std::uint64_t n) {
+    const std::string request = fmt::format("{}\n", n);
+    co_await asio::async_write(to_worker_, asio::buffer(request), asio::use_awaitable);
+    co_return co_await asio::async_read_until(from_worker_, replies_, '\n', asio::use_awaitable);
+  }
+
+  // Reads, and drops, whatever the worker still writes until it closes its output (it exited).
+  Task<void> until_output_closed() {
+    std::array<char, max_reply> ignored;
+    for (;;) {
+      boost::system::error_code error;
+      co_await from_worker_.async_read_some(asio::buffer(ignored),
+                                            asio::redirect_error(asio::use_awaitable, error));
+      if (error == asio::error::operation_aborted) throw boost::system::system_error(error);
+      if (error) co_return;  // end of file, or a broken pipe: it is gone
+    }
+  }
+
+  Answer kill(std::string fault) {
+    ::kill(static_cast<pid_t>(child_.id()), SIGKILL);  // stops a stopped process too
+    return {std::nullopt, std::move(fault)};
+  }
+
   bp::async_pipe to_worker_;
   bp::async_pipe from_worker_;
   bp::child child_;
-  asio::streambuf replies_;
+  asio::streambuf replies_{max_reply};
 };
 
-// Feeds worker processes until no number is left. A worker that dies (crashes, kill -9) is
-// reaped and reported with its pid and the number it was checking; that number is checked once
-// more on a new worker, and a second death on the same number ends the run with an error.
+// Feeds worker processes until no number is left. A worker lost on a number (it died, or
+// misbehaved and was killed) is reaped and reported with its pid and the number it was
+// checking; that number is checked once more on a new worker, and a second worker lost on the
+// same number ends the run with an error.
 Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
   std::optional<std::size_t> retry;
   for (;;) {
     WorkerProcess worker;
     co_await worker.start(executable, work.job.algorithm);
     std::optional<std::size_t> index;
+    std::string fault;
     while ((index = retry ? std::exchange(retry, std::nullopt) : work.take())) {
       const std::uint64_t n = work.job.numbers[*index];
       const auto asked = trace::Clock::now();
-      const auto verdict = co_await worker.check(n);
-      if (!verdict) break;  // the worker died while checking n
-      work.prime[*index] = *verdict;
+      auto answer = co_await worker.check(n, work.job.worker_timeout);
+      if (!answer.prime) {  // the worker died or was killed while checking n
+        fault = std::move(answer.fault);
+        break;
+      }
+      work.prime[*index] = *answer.prime;
       work.checked_by[*index] = worker.pid();
       count_done(work.job);
       // The worker computed meanwhile: a span on a lane of its own (it is another process).
@@ -163,7 +228,7 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
                        trace::Clock::now()});
       }
     }
-    const std::string ending = co_await worker.finish();
+    const std::string ending = co_await worker.finish(work.job.worker_timeout);
     if (!index) {  // no number left: the worker was told to exit
       if (!ending.empty()) {
         throw std::runtime_error(fmt::format("worker process {} {}", worker.pid(), ending));
@@ -171,16 +236,17 @@ Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executabl
       co_return;
     }
     const std::uint64_t n = work.job.numbers[*index];
-    const std::string died = ending.empty() ? "closed its pipes" : ending;
+    const std::string lost = !fault.empty() ? fault : ending.empty() ? "closed its pipes" : ending;
+    const char* killed = fault.empty() ? "" : " (killed)";
     if (++work.lost_workers[*index] > 1) {
       throw std::runtime_error(fmt::format(
-          "worker process {} {} while checking {}, the second worker lost on that number",
-          worker.pid(), died, n));
+          "worker process {} {} while checking {}{}, the second worker lost on that number",
+          worker.pid(), lost, n, killed));
     }
     fmt::print(stderr,
-               "asyncrt-primes: worker process {} {} while checking {}; checking {} again "
+               "asyncrt-primes: worker process {} {} while checking {}{}; checking {} again "
                "on a new worker\n",
-               worker.pid(), died, n, n);
+               worker.pid(), lost, n, killed, n);
     retry = index;
   }
 }

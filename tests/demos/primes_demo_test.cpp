@@ -3,10 +3,13 @@
 #include <boost/process/child.hpp>
 #include <boost/process/io.hpp>
 
+#include <fcntl.h>
+
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <set>
@@ -280,6 +283,19 @@ class WorkersUnderFire {
     return false;
   }
 
+  /// Stops `pid` with SIGSTOP: it stays alive and answers nothing (a hung worker).
+  void stop(long pid) { ASSERT_EQ(::kill(static_cast<pid_t>(pid), SIGSTOP), 0); }
+
+  /// Writes `bytes` into the pipe on which worker `pid` answers, as if the worker had (through
+  /// /proc: the test holds no end of that pipe). Without blocking: a full pipe takes what fits.
+  void write_as(long pid, const std::string& bytes) {
+    const auto answers = "/proc/" + std::to_string(pid) + "/fd/1";
+    const int fd = ::open(answers.c_str(), O_WRONLY | O_NONBLOCK);
+    ASSERT_GE(fd, 0) << answers;
+    EXPECT_GT(::write(fd, bytes.data(), bytes.size()), 0) << answers;
+    ::close(fd);
+  }
+
   /// Waits for the demo to exit: its status, stdout and stderr.
   ProgramResult finish() { return demo_.finish(); }
 
@@ -293,13 +309,38 @@ class WorkersUnderFire {
     return children;
   }
 
-  BackgroundProgram demo_{primes,
-                          {"--mode", "processes", "--workers", "2", "--numbers",
-                           numbers[0] + "," + numbers[1] + "," + numbers[2] + "," + numbers[3]}};
+  BackgroundProgram demo_{
+      primes,
+      {"--mode", "processes", "--workers", "2", "--worker-timeout-ms", "5000", "--numbers",
+       numbers[0] + "," + numbers[1] + "," + numbers[2] + "," + numbers[3]}};
   std::chrono::steady_clock::time_point deadline_ =
       std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::set<long> seen_, returned_, killed_;
 };
+
+// The run completed with every answer right, and one line on stderr names the lost worker,
+// `how` it was lost and its number, which was checked again; no worker is left behind.
+void expect_one_worker_lost_and_replaced(WorkersUnderFire& run, long victim,
+                                         const std::string& how) {
+  const auto result = run.finish();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto lines = lines_of(result.out);
+  ASSERT_GE(lines.size(), 4u) << result.out;
+  for (std::size_t i = 0; i < run.numbers.size(); ++i) {
+    EXPECT_EQ(lines[i], run.numbers[i] + " is prime: true");
+  }
+  const auto err_lines = lines_of(result.err);
+  ASSERT_EQ(err_lines.size(), 1u) << result.err;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_match(err_lines[0], match,
+                               std::regex("asyncrt-primes: worker process (\\d+) " + how +
+                                          R"(; checking (\d+) again on a new worker)")))
+      << err_lines[0];
+  EXPECT_EQ(std::stol(match[1]), victim);
+  EXPECT_NE(std::find(run.numbers.begin(), run.numbers.end(), match[2].str()), run.numbers.end());
+  EXPECT_NE(err_lines[0].find("while checking " + match[2].str()), std::string::npos);
+  EXPECT_EQ(run.survivors(), std::vector<long>{});  // every worker was reaped
+}
 
 TEST(PrimesDemo, AWorkerKilledMidCheckIsReportedReapedAndItsNumberCheckedAgain) {
   WorkersUnderFire run;
@@ -308,27 +349,43 @@ TEST(PrimesDemo, AWorkerKilledMidCheckIsReportedReapedAndItsNumberCheckedAgain) 
   ASSERT_NE(run.new_worker(), 0);  // both workers run
   EXPECT_TRUE(run.kill_and_see_it_reaped(victim)) << "worker " << victim << " was never reaped";
   EXPECT_NE(run.new_worker(), 0);  // the victim's replacement
-  const auto result = run.finish();
+  expect_one_worker_lost_and_replaced(run, victim,
+                                      R"(was killed by signal 9 \(SIGKILL\) while checking \d+)");
+}
 
-  // The rest of the run completed, with every answer right.
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  const auto lines = lines_of(result.out);
-  ASSERT_GE(lines.size(), 4u) << result.out;
-  for (std::size_t i = 0; i < run.numbers.size(); ++i) {
-    EXPECT_EQ(lines[i], run.numbers[i] + " is prime: true");
-  }
-  // One line names the killed worker, how it died and its number, which was checked again.
-  const auto err_lines = lines_of(result.err);
-  ASSERT_EQ(err_lines.size(), 1u) << result.err;
-  std::smatch match;
-  ASSERT_TRUE(std::regex_match(
-      err_lines[0], match,
-      std::regex(R"(asyncrt-primes: worker process (\d+) was killed by signal 9 \(SIGKILL\) )"
-                 R"(while checking (\d+); checking \2 again on a new worker)")))
-      << err_lines[0];
-  EXPECT_EQ(std::stol(match[1]), victim);
-  EXPECT_NE(std::find(run.numbers.begin(), run.numbers.end(), match[2].str()), run.numbers.end());
-  EXPECT_EQ(run.survivors(), std::vector<long>{});
+// A worker that hangs (SIGSTOP), answers garbage or floods its pipe is caught (a deadline per
+// number, the answer's form checked, a bounded buffer), killed, reaped and replaced, and its
+// number checked again.
+void expect_misbehaving_worker_replaced(const std::function<void(WorkersUnderFire&, long)>& harm,
+                                        const std::string& what_it_did) {
+  std::signal(SIGPIPE, SIG_IGN);  // a write into a pipe the demo has closed fails, not kills us
+  WorkersUnderFire run;
+  const long victim = run.new_worker();
+  ASSERT_NE(victim, 0);
+  run.stop(victim);  // at once: its first number takes far longer than the test's poll
+  harm(run, victim);
+  EXPECT_NE(run.new_worker(), 0);
+  EXPECT_NE(run.new_worker(), 0);  // the other worker and the victim's replacement
+  expect_one_worker_lost_and_replaced(run, victim,
+                                      what_it_did + R"( while checking \d+ \(killed\))");
+}
+
+TEST(PrimesDemo, AWorkerThatStopsAnsweringIsKilledAfterItsDeadlineAndReplaced) {
+  expect_misbehaving_worker_replaced([](WorkersUnderFire&, long) {},
+                                     R"(did not answer within 5000 ms)");
+}
+
+TEST(PrimesDemo, AWorkerThatAnswersGarbageIsKilledAndReplaced) {
+  expect_misbehaving_worker_replaced(
+      [](WorkersUnderFire& run, long victim) { run.write_as(victim, "4 is prime\x01\n"); },
+      R"(answered '4 is prime\?')");
+}
+
+TEST(PrimesDemo, AWorkerThatFloodsItsPipeIsCutOffAfterOneAnswersWorth) {
+  // A megabyte without a line end: the demo reads 64 bytes of it, no more, and gives up.
+  expect_misbehaving_worker_replaced(
+      [](WorkersUnderFire& run, long victim) { run.write_as(victim, std::string(1 << 20, '7')); },
+      R"(sent 64 bytes without ending its answer)");
 }
 
 TEST(PrimesDemo, ANumberThatCostsTwoWorkersEndsTheRunWithAnError) {
