@@ -2,13 +2,18 @@
 
 #include "common/interrupt.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <limits>
+#include <system_error>
 #include <thread>
 
 #include <boost/program_options/errors.hpp>
+#include <boost/system/system_error.hpp>
 #include <fmt/core.h>
 
 #include <asyncrt/cpu_pool.hpp>
@@ -81,9 +86,51 @@ int guarded_main(std::string_view program, const std::function<int()>& body) {
     fmt::print(stderr, "{}: {} (see --help)\n", program, one_line(e.what()));
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "{}: error: {}\n", program, one_line(e.what()));
+    fmt::print(stderr, "{}: error: {}\n", program, one_line(describe(e)));
     return 1;
   }
+}
+
+namespace {
+
+// The limit behind an errno value, where a student can raise it.
+std::string limit_behind(int error) {
+  rlimit limit{};
+  switch (error) {
+    case EMFILE:
+      if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return " (the limit on open files: ulimit -n)";
+      return fmt::format(" (this process may have {} files open: ulimit -n)", limit.rlim_cur);
+    case ENFILE:
+      return " (the system's table of open files is full)";
+    case EAGAIN:
+      return " (a new thread or process could not start: ulimit -u, or memory)";
+    default:
+      return "";
+  }
+}
+
+template <typename Code>
+std::string describe_code(std::string what, const Code& code, bool from_the_system) {
+  const auto at = what.rfind(" [" + std::string(code.category().name()) + ":");
+  if (at != std::string::npos && what.back() == ']') what.resize(at);
+  return from_the_system ? what + limit_behind(code.value()) : what;
+}
+
+}  // namespace
+
+std::string describe(const std::exception& error) {
+  if (const auto* e = dynamic_cast<const boost::system::system_error*>(&error)) {
+    const auto& category = e->code().category();
+    return describe_code(e->what(), e->code(),
+                         category == boost::system::system_category() ||
+                             category == boost::system::generic_category());
+  }
+  if (const auto* e = dynamic_cast<const std::system_error*>(&error)) {
+    const auto& category = e->code().category();
+    return describe_code(e->what(), e->code(),
+                         category == std::system_category() || category == std::generic_category());
+  }
+  return error.what();
 }
 
 std::size_t default_workers() {

@@ -30,11 +30,16 @@ std::uint64_t parse_u64(std::string_view option, std::string_view text);
 std::size_t parse_count(std::string_view option, std::string_view text, std::size_t min,
                         std::size_t max);
 
+/// An exception's message as a student can act on it: a system error loses the source location
+/// Boost appends ("[system:24 at .../reactive_socket_service.hpp:133:5 in function ...]"), and
+/// running out of open files or of threads says which limit was hit ("ulimit -n").
+std::string describe(const std::exception& error);
+
 /// Runs a demo's body and turns what escapes it into the demo's exit status:
 /// UsageError and Boost.Program_options errors print "<program>: <message>" and return 2;
 /// (every message is printed as one line: see one_line)
 /// Interrupted prints "<program>: interrupted by ..." and returns 128 + the signal;
-/// any other exception prints "<program>: error: <message>" and returns 1.
+/// any other exception prints "<program>: error: <message>" (see describe) and returns 1.
 int guarded_main(std::string_view program, const std::function<int()>& body);
 
 /// The cores this process may run on (its affinity mask), as the default worker count.

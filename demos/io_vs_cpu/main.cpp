@@ -3,7 +3,11 @@
 // after another, concurrently as tasks on the one-thread event loop, and offloaded to pools.
 // I/O-bound work scales with concurrency on one thread; CPU-bound work only with cores.
 
+#include <cerrno>
 #include <cmath>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include <sys/socket.h>
@@ -11,6 +15,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/core.h>
@@ -55,11 +60,19 @@ class SlowEchoServer {
     return o;
   }
   // A task group: its body accepts, its children serve the connections, so no connection
-  // outlives the server (shutdown cancels the server, and the group every connection).
+  // outlives the server (shutdown cancels the server, and the group every connection). Out of
+  // file descriptors, the next connection waits in the listen queue until a served one closes.
   Task<void> accept(milliseconds delay) {
     co_await task_group([&](TaskGroup& connections) -> Task<void> {
       for (;;) {
-        auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+        boost::system::error_code error;
+        auto socket =
+            co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, error));
+        if (error == asio::error::no_descriptors || error.value() == ENFILE) {
+          co_await sleep_for(milliseconds(10));
+          continue;
+        }
+        if (error) throw boost::system::system_error(error);
         connections.spawn(serve(std::move(socket), delay), "echo-connection");
       }
     });
@@ -83,28 +96,62 @@ class SlowEchoServer {
   unsigned short port_ = 0;
 };
 
+// Called in a catch block: the error a request met, with the step it was at ("connect to the
+// echo server"). A cancellation goes on as it is.
+[[noreturn]] void request_failed(std::string_view step) {
+  try {
+    throw;
+  } catch (const boost::system::system_error& e) {
+    if (e.code() == asio::error::operation_aborted) throw;
+    throw std::runtime_error(fmt::format("a request could not {}: {}", step, demo::describe(e)));
+  }
+}
+
 // One I/O-bound job, blocking: connect, send a line, wait for the echo; the calling thread
 // sleeps meanwhile (drawn as a wait on its lane). A stop request shuts the socket down, which
 // ends the blocking read (with an error).
 void request_blocking(const std::string& name, unsigned short port, std::stop_token stop) {
   trace::Scope waiting(name, trace::Kind::waiting);
-  asio::io_context io;
-  tcp::socket socket(io);
-  socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  std::optional<asio::io_context> io;  // a blocking socket still belongs to an io_context
+  std::optional<tcp::socket> made;
+  try {
+    io.emplace(1);
+    made.emplace(*io);  // the io_context's reactor (descriptors of its own) starts here
+  } catch (...) {
+    request_failed("make its socket");
+  }
+  tcp::socket& socket = *made;
+  try {
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+  } catch (...) {
+    request_failed("connect to the echo server");
+  }
   std::stop_callback hang_up(stop, [&] { ::shutdown(socket.native_handle(), SHUT_RDWR); });
-  asio::write(socket, asio::buffer(std::string("ping\n")));
-  asio::streambuf reply;
-  asio::read_until(socket, reply, '\n');
+  try {
+    asio::write(socket, asio::buffer(std::string("ping\n")));
+    asio::streambuf reply;
+    asio::read_until(socket, reply, '\n');
+  } catch (...) {
+    request_failed("get its echo");
+  }
 }
 
 // The same job as a coroutine: the loop is free while it waits (drawn on the task's lane).
 Task<void> request_async(unsigned short port) {
   trace::Suspension waiting;
   tcp::socket socket(co_await asio::this_coro::executor);
-  co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, asio::use_awaitable);
-  co_await asio::async_write(socket, asio::buffer(std::string("ping\n")), asio::use_awaitable);
-  asio::streambuf reply;
-  co_await asio::async_read_until(socket, reply, '\n', asio::use_awaitable);
+  try {
+    co_await socket.async_connect({asio::ip::make_address("127.0.0.1"), port}, asio::use_awaitable);
+  } catch (...) {
+    request_failed("connect to the echo server");
+  }
+  try {
+    co_await asio::async_write(socket, asio::buffer(std::string("ping\n")), asio::use_awaitable);
+    asio::streambuf reply;
+    co_await asio::async_read_until(socket, reply, '\n', asio::use_awaitable);
+  } catch (...) {
+    request_failed("get its echo");
+  }
 }
 
 struct Settings {

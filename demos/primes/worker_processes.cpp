@@ -17,8 +17,10 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -33,6 +35,7 @@
 
 #include <asyncrt/asyncrt.hpp>
 
+#include "common/cli.hpp"
 #include "primes/modes.hpp"
 #include "primes/worker.hpp"
 
@@ -203,8 +206,14 @@ class WorkerProcess {
 Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
   std::optional<std::size_t> retry;
   for (;;) {
-    WorkerProcess worker;
-    co_await worker.start(executable, work.job.algorithm);
+    std::optional<WorkerProcess> made;
+    try {
+      made.emplace();  // its pipes: out of descriptors, this is where it shows
+      co_await made->start(executable, work.job.algorithm);
+    } catch (const std::system_error& e) {  // pipe(2), fork(2) or exec failed
+      throw std::runtime_error("cannot start a worker process: " + demo::describe(e));
+    }
+    WorkerProcess& worker = *made;
     std::optional<std::size_t> index;
     std::string fault;
     while ((index = retry ? std::exchange(retry, std::nullopt) : work.take())) {

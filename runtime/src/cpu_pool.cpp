@@ -7,6 +7,7 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -65,7 +66,19 @@ CpuPool::CpuPool(std::size_t threads, std::chrono::nanoseconds spin, ErrorHandle
       on_error_(on_error ? std::move(on_error) : ErrorHandler(&print_job_error)) {
   if (threads == 0) throw std::invalid_argument("asyncrt: a CpuPool needs at least one thread");
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
+  for (std::size_t i = 0; i < threads; ++i) {
+    try {
+      threads_.emplace_back([this] { work(); });
+    } catch (const std::system_error& e) {
+      // The threads that did start end before the error leaves: a std::thread destroyed while
+      // joinable would end the program.
+      stop();
+      join();
+      throw std::system_error(e.code(), "asyncrt: cannot start the CPU pool's thread " +
+                                            std::to_string(i + 1) + " of " +
+                                            std::to_string(threads));
+    }
+  }
 }
 
 CpuPool::~CpuPool() {

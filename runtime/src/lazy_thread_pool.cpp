@@ -1,5 +1,7 @@
 #include <asyncrt/detail/lazy_thread_pool.hpp>
 
+#include <string>
+#include <system_error>
 #include <utility>
 
 namespace asyncrt::detail {
@@ -15,23 +17,35 @@ LazyThreadPool::~LazyThreadPool() {
 }
 
 asio::io_context::executor_type LazyThreadPool::get_executor() {
-  std::call_once(start_, [this] { start(); });
+  if (!started_.load(std::memory_order_acquire)) {
+    std::lock_guard lock(start_mutex_);
+    if (!started_.load(std::memory_order_relaxed)) start();
+  }
   return context_->get_executor();
 }
 
 void LazyThreadPool::start() {
   context_.emplace(static_cast<int>(thread_count_));
   work_.emplace(context_->get_executor());
-  try {
-    threads_.reserve(thread_count_);
-    for (std::size_t i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run_thread(); });
-  } catch (...) {
-    // Not started after all: the threads that did start end, and the next call tries again.
+  // Not started after all: the threads that did start end, and the next call tries again.
+  auto undo = [this] {
     work_.reset();
     context_->stop();
     for (auto& thread : threads_) thread.join();
     threads_.clear();
     context_.reset();
+  };
+  try {
+    threads_.reserve(thread_count_);
+    for (std::size_t i = 0; i < thread_count_; ++i) threads_.emplace_back([this] { run_thread(); });
+  } catch (const std::system_error& e) {
+    const std::size_t started = threads_.size();
+    undo();
+    throw std::system_error(e.code(), "asyncrt: cannot start the blocking pool's thread " +
+                                          std::to_string(started + 1) + " of " +
+                                          std::to_string(thread_count_));
+  } catch (...) {
+    undo();
     throw;
   }
   started_.store(&*context_, std::memory_order_release);

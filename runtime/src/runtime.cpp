@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <system_error>
 #include <vector>
 
 #include <boost/asio/error.hpp>
@@ -72,7 +73,11 @@ Runtime::Parts::Parts(Runtime& r, RuntimeOptions o)
                       pool_job_failed("a job on the blocking pool", std::move(error));
                     }) {
   alarm_clock.use_virtual_clock(virtual_clock.get());
-  loop_thread = std::thread([this] { run_loop(); });
+  try {
+    loop_thread = std::thread([this] { run_loop(); });
+  } catch (const std::system_error& e) {  // the pools end with the members
+    throw std::system_error(e.code(), "asyncrt: cannot start the event loop's thread");
+  }
   loop_thread_id = loop_thread.get_id();
   if (options.stop_token.stop_possible())
     stop_forwarder.emplace(options.stop_token, StopForwarder{this});

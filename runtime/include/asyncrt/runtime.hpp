@@ -95,6 +95,9 @@ struct RuntimeOptions {
 /// pool work that has not started is dropped.
 class Runtime {
  public:
+  /// Starts the loop thread and the CPU pool's threads. A thread that cannot start (the
+  /// process is out of threads or memory) is a std::system_error naming it; the threads that
+  /// did start have ended by then.
   explicit Runtime(RuntimeOptions options = {});
   ~Runtime();
   Runtime(const Runtime&) = delete;
@@ -140,7 +143,8 @@ class Runtime {
   /// A strand on the CPU pool: `offload(strand, fn)` runs the functions given to it in order,
   /// one at a time, on the pool's threads (see offload).
   CpuStrand make_strand() { return asio::make_strand(cpu_executor()); }
-  /// The pool for blocking calls; its threads start the first time this is called.
+  /// The pool for blocking calls; its threads start the first time this is called (if one
+  /// cannot start: std::system_error naming it, and the next call tries again).
   /// std::logic_error once the Runtime has been shut down.
   BlockingExecutor blocking_executor();
 

@@ -53,7 +53,9 @@ class LazyThreadPool {
 
   const std::size_t thread_count_;
   const ErrorHandler on_error_;
-  std::once_flag start_;
+  // Not a std::once_flag: a std::call_once whose function throws hangs the next call in some
+  // C++ libraries (libstdc++ under TSan here), and a start that failed must be tried again.
+  std::mutex start_mutex_;
   std::optional<asio::io_context> context_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;

@@ -1,0 +1,54 @@
+// The demos run out of file descriptors (`ulimit -n 64`, set by a shell that then becomes the
+// demo): each exits with status 1 and one line on stderr that says what it could not open and
+// which limit stopped it. No crash, no hang, no second line (under ASan that includes its leak
+// report: nothing may be left behind).
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "support/run_program.hpp"
+
+namespace asyncrt::testing {
+namespace {
+
+ProgramResult with_open_files_limit(int limit, const std::string& demo,
+                                    const std::vector<std::string>& args) {
+  std::vector<std::string> shell_args{
+      "-c", "ulimit -n " + std::to_string(limit) + " && exec \"$0\" \"$@\"",
+      std::string(ASYNCRT_BIN_DIR) + "/asyncrt-" + demo};
+  shell_args.insert(shell_args.end(), args.begin(), args.end());
+  return run_program("/bin/sh", shell_args);
+}
+
+void expect_one_line_naming_the_limit(const ProgramResult& result, const std::string& demo,
+                                      const std::string& what_failed) {
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const auto lines = lines_of(result.err);
+  ASSERT_EQ(lines.size(), 1u) << result.err;
+  EXPECT_TRUE(std::regex_match(
+      lines[0], std::regex("asyncrt-" + demo + ": error: " + what_failed +
+                           R"(: .*Too many open files \(this process may have 64 files open: )"
+                           R"(ulimit -n\))")))
+      << lines[0];
+}
+
+TEST(DescriptorExhaustion, IoVsCpuSaysWhichRequestCouldNotOpenItsSocketAndWhy) {
+  // The server and the client share the process's 64 descriptors: the server waits for one to
+  // free up; the client's requests cannot all open their sockets at once.
+  const auto result = with_open_files_limit(
+      64, "io-vs-cpu", {"--jobs", "500", "--io-ms", "1", "--cpu-ms", "1", "--quiet"});
+  expect_one_line_naming_the_limit(
+      result, "io-vs-cpu", "a request could not (connect to the echo server|make its socket)");
+}
+
+TEST(DescriptorExhaustion, PrimesSaysItCouldNotStartAWorkerProcessAndWhy) {
+  // Forty workers need two pipes each.
+  const auto result = with_open_files_limit(
+      64, "primes", {"--mode", "processes", "--workers", "40", "--random", "80", "--quiet"});
+  expect_one_line_naming_the_limit(result, "primes", "cannot start a worker process");
+}
+
+}  // namespace
+}  // namespace asyncrt::testing
