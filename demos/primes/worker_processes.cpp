@@ -98,13 +98,47 @@ std::string printable(std::string text) {
   return text;
 }
 
-// One worker process and the parent's ends of its pipes. Runs on the loop thread. If the task
-// that owns it is cancelled, ~child kills the worker and reaps it.
+class WorkerProcess;
+
+// Workers still running when their driver ends early (the run failed or was cancelled): each
+// is killed at once by ~WorkerProcess and reaped here, on the thread that ran the mode once the
+// loop has stopped. (Reaped on the loop, forty dying processes of a big sanitized binary held
+// it for over half a second.)
+class Orphans {
+ public:
+  Orphans() = default;
+  Orphans(const Orphans&) = delete;
+  Orphans& operator=(const Orphans&) = delete;
+  ~Orphans() {
+    for (const long pid : pids_) ::waitpid(static_cast<pid_t>(pid), nullptr, 0);
+  }
+  void adopt(long pid) { pids_.push_back(pid); }  // on the loop thread
+
+ private:
+  std::vector<long> pids_;
+};
+
+// One worker process and the parent's ends of its pipes. Runs on the loop thread. Destroyed
+// while its worker runs (its task was cancelled, or a sibling failed), it kills the worker and
+// leaves the reaping to `orphans`.
 class WorkerProcess {
  public:
-  WorkerProcess() : to_worker_(Runtime::current().loop()), from_worker_(Runtime::current().loop()) {
+  explicit WorkerProcess(Orphans& orphans)
+      : orphans_(orphans),
+        to_worker_(Runtime::current().loop()),
+        from_worker_(Runtime::current().loop()) {
     close_on_exec(to_worker_);
     close_on_exec(from_worker_);
+  }
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+  ~WorkerProcess() {
+    std::error_code error;
+    if (child_.valid() && child_.running(error)) {  // (running() reaps one that has exited)
+      ::kill(static_cast<pid_t>(child_.id()), SIGKILL);
+      child_.detach();
+      orphans_.adopt(child_.id());
+    }
   }
 
   /// Starts the worker. Starting a process (fork, exec) blocks its caller for a while (100 ms
@@ -193,6 +227,7 @@ class WorkerProcess {
     return {std::nullopt, std::move(fault)};
   }
 
+  Orphans& orphans_;
   bp::async_pipe to_worker_;
   bp::async_pipe from_worker_;
   bp::child child_;
@@ -203,12 +238,13 @@ class WorkerProcess {
 // misbehaved and was killed) is reaped and reported with its pid and the number it was
 // checking; that number is checked once more on a new worker, and a second worker lost on the
 // same number ends the run with an error.
-Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable) {
+Task<void> drive_worker(SharedWork& work, const std::filesystem::path& executable,
+                        Orphans& orphans) {
   std::optional<std::size_t> retry;
   for (;;) {
     std::optional<WorkerProcess> made;
     try {
-      made.emplace();  // its pipes: out of descriptors, this is where it shows
+      made.emplace(orphans);  // its pipes: out of descriptors, this is where it shows
       co_await made->start(executable, work.job.algorithm);
     } catch (const std::system_error& e) {  // pipe(2), fork(2) or exec failed
       throw std::runtime_error("cannot start a worker process: " + demo::describe(e));
@@ -267,12 +303,13 @@ ModeRun run_processes(const Job& job) {
   const auto executable = std::filesystem::read_symlink("/proc/self/exe");
   const auto start = Clock::now();
   {
+    Orphans orphans;  // outlives the Runtime, whose tasks may leave it workers to reap
     Runtime runtime({.cpu_threads = 1, .stop_token = job.stop});
     SharedWork work{job, std::vector<std::optional<bool>>(job.numbers.size()),
                     std::vector<long>(job.numbers.size()), std::vector<int>(job.numbers.size())};
     std::vector<Task<void>> drivers;
     for (std::size_t w = 0; w < run.workers; ++w) {
-      drivers.push_back(drive_worker(work, executable));
+      drivers.push_back(drive_worker(work, executable, orphans));
     }
     runtime.block_on(when_all(std::move(drivers)), "primes in processes");
     for (const auto& prime : work.prime) run.prime.push_back(prime.value());

@@ -32,15 +32,15 @@ ProgramResult with_open_files_limit(int limit, const std::string& demo,
 #define SKIP_UNDER_UBSAN() (void)0
 #endif
 
-void expect_one_line_naming_the_limit(const ProgramResult& result, const std::string& demo,
-                                      const std::string& what_failed) {
+void expect_one_line_naming_the_limit(const ProgramResult& result, int limit,
+                                      const std::string& demo, const std::string& what_failed) {
   EXPECT_EQ(result.exit_code, 1) << result.err;
   const auto lines = lines_of(result.err);
   ASSERT_EQ(lines.size(), 1u) << result.err;
-  EXPECT_TRUE(std::regex_match(
-      lines[0], std::regex("asyncrt-" + demo + ": error: " + what_failed +
-                           R"(: .*Too many open files \(this process may have 64 files open: )"
-                           R"(ulimit -n\))")))
+  EXPECT_TRUE(
+      std::regex_match(lines[0], std::regex("asyncrt-" + demo + ": error: " + what_failed +
+                                            R"(: .*Too many open files \(this process may have )" +
+                                            std::to_string(limit) + R"( files open: ulimit -n\))")))
       << lines[0];
 }
 
@@ -51,15 +51,17 @@ TEST(DescriptorExhaustion, IoVsCpuSaysWhichRequestCouldNotOpenItsSocketAndWhy) {
   const auto result = with_open_files_limit(
       64, "io-vs-cpu", {"--jobs", "500", "--io-ms", "1", "--cpu-ms", "1", "--quiet"});
   expect_one_line_naming_the_limit(
-      result, "io-vs-cpu", "a request could not (connect to the echo server|make its socket)");
+      result, 64, "io-vs-cpu", "a request could not (connect to the echo server|make its socket)");
 }
 
 TEST(DescriptorExhaustion, PrimesSaysItCouldNotStartAWorkerProcessAndWhy) {
   SKIP_UNDER_UBSAN();
-  // Forty workers need two pipes each.
+  // Each worker needs two pipes: 24 descriptors run out after a few of the forty. (With 64, the
+  // start of some twenty workers holds the loop past the stall detector's 100 ms under TSan,
+  // and its report is a second line; true, but not what this test is about.)
   const auto result = with_open_files_limit(
-      64, "primes", {"--mode", "processes", "--workers", "40", "--random", "80", "--quiet"});
-  expect_one_line_naming_the_limit(result, "primes", "cannot start a worker process");
+      24, "primes", {"--mode", "processes", "--workers", "40", "--random", "80", "--quiet"});
+  expect_one_line_naming_the_limit(result, 24, "primes", "cannot start a worker process");
 }
 
 }  // namespace

@@ -260,14 +260,25 @@ class WorkersUnderFire {
                                          "100000000000000019", "100000000000000021"};
 
   /// Waits until the demo runs a worker not seen before, and returns its pid (0 on timeout).
+  /// Only a worker that runs as one: between fork and exec the child is still a copy of the
+  /// demo (a SIGSTOP there would stop the demo's start of the worker, not the worker).
   long new_worker() {
     while (std::chrono::steady_clock::now() < deadline_ && demo_.running()) {
       for (const auto& [pid, state] : look()) {
-        if (killed_.count(pid) == 0 && returned_.insert(pid).second) return pid;
+        if (killed_.count(pid) == 0 && returned_.count(pid) == 0 && runs_as_worker(pid)) {
+          returned_.insert(pid);
+          return pid;
+        }
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return 0;
+  }
+
+  static bool runs_as_worker(long pid) {
+    std::ifstream cmdline("/proc/" + std::to_string(pid) + "/cmdline");
+    const std::string arguments((std::istreambuf_iterator<char>(cmdline)), {});
+    return arguments.find(std::string("--worker") + '\0') != std::string::npos;
   }
 
   /// kill -9 `pid` in the middle of its check, then waits until the demo has reaped it (it
