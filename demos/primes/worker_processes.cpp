@@ -90,14 +90,6 @@ struct Answer {
   std::string fault;
 };
 
-// A worker's answer as it may be quoted in a report: bytes that are not printable ASCII as '?'.
-std::string printable(std::string text) {
-  for (char& c : text) {
-    if (c < 0x20 || c > 0x7e) c = '?';
-  }
-  return text;
-}
-
 class WorkerProcess;
 
 // Workers still running when their driver ends early (the run failed or was cancelled): each
@@ -175,7 +167,7 @@ class WorkerProcess {
     std::string rest;
     if (!(fields >> echoed >> verdict) || echoed != n || (verdict != 0 && verdict != 1) ||
         (fields >> rest)) {
-      co_return kill(fmt::format("answered '{}'", printable(reply)));
+      co_return kill(fmt::format("answered '{}'", demo::one_line(reply)));
     }
     co_return Answer{verdict == 1, {}};
   }

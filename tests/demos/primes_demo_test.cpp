@@ -389,7 +389,7 @@ TEST(PrimesDemo, AWorkerThatStopsAnsweringIsKilledAfterItsDeadlineAndReplaced) {
 TEST(PrimesDemo, AWorkerThatAnswersGarbageIsKilledAndReplaced) {
   expect_misbehaving_worker_replaced(
       [](WorkersUnderFire& run, long victim) { run.write_as(victim, "4 is prime\x01\n"); },
-      R"(answered '4 is prime\?')");
+      R"(answered '4 is prime\\x01')");
 }
 
 TEST(PrimesDemo, AWorkerThatFloodsItsPipeIsCutOffAfterOneAnswersWorth) {
