@@ -1,5 +1,6 @@
 #include <asyncrt/detail/alarm_clock.hpp>
 
+#include <new>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -37,11 +38,16 @@ void AlarmClock::set(Waiter& waiter) {
     (line_tail_ ? line_tail_->after : line_head_) = &waiter;
     line_tail_ = &waiter;
   } else {
-    heap_.push_back({waiter.deadline, order, &waiter});
+    heap_.push_back({waiter.deadline, order, &waiter});  // (out of memory: nothing changed)
     waiter.place = heap_.size() - 1;
     sift_up(waiter.place);
   }
-  arm();
+  try {
+    arm();
+  } catch (...) {  // out of memory arming the timer: the waiter was never set
+    take(waiter);
+    throw;
+  }
 }
 
 void AlarmClock::cancel(Waiter& waiter) {
@@ -64,11 +70,15 @@ bool AlarmClock::forget(Waiter& waiter) {
 void AlarmClock::ring_due() {
   const TimePoint due = now();
   // Re-arm for whatever is left even if a waiter's handler throws (it leaves the loop's run).
+  // (If memory runs out arming it, the clock stays disarmed, and the next set() arms it.)
   struct Rearm {
     AlarmClock& clock;
     ~Rearm() {
       std::lock_guard lock(clock.mutex_);
-      clock.arm();
+      try {
+        clock.arm();
+      } catch (const std::bad_alloc&) {
+      }
     }
   } rearm{*this};
   for (;;) {
@@ -115,22 +125,30 @@ void AlarmClock::arm() {
   if (virtual_clock_ || shut_down_) return;
   const Waiter* first = earliest();
   if (!first || first->deadline >= armed_for_) return;  // the pending wait ends in time for it
-  armed_for_ = first->deadline;
-  const std::uint64_t arming = ++arming_;  // a pending wait is stale from now on
-  if (armed_for_ <= now()) {
+  // What may allocate (the post, the timer, its wait) comes first, so that memory running out
+  // changes nothing; then the pending wait, if any, is stale.
+  const TimePoint deadline = first->deadline;
+  const std::uint64_t arming = arming_ + 1;
+  auto commit = [&] {
+    armed_for_ = deadline;
+    arming_ = arming;
+  };
+  if (deadline <= now()) {
     // Due already (it came due while the clock rang the ones before it, as happens when many
     // tasks sleep for the same time): ring again after the handlers queued now, without the
     // timer. Arming it for a time past costs two system calls (the reactor sets its timerfd
     // when the timer expires, and again when it is re-armed) and a trip through epoll. A wait
     // still pending for a later alarm is ended (stale), or it would hold a plain io_context's
     // run() open after that alarm is forgotten; ending one sets no timer in the kernel.
-    if (timer_) timer_->cancel();
     asio::post(loop_, [this, arming] { on_timer(arming); });
+    if (timer_) timer_->cancel();
+    commit();
     return;
   }
   if (!timer_) timer_.emplace(loop_);
-  timer_->expires_at(armed_for_);  // ends the pending wait, if any
+  timer_->expires_at(deadline);  // ends the pending wait, if any
   timer_->async_wait([this, arming](boost::system::error_code) { on_timer(arming); });
+  commit();
 }
 
 AlarmClock::Waiter* AlarmClock::earliest() const noexcept {

@@ -24,9 +24,11 @@ namespace {
 
 thread_local Runtime* current_runtime = nullptr;
 
-std::string describe(std::exception_ptr error) {
+// What an exception says. Allocates nothing (memory may be what ran out): the text lives as
+// long as `error` does.
+const char* what_of(const std::exception_ptr& error) noexcept {
   try {
-    std::rethrow_exception(std::move(error));
+    std::rethrow_exception(error);
   } catch (const std::exception& e) {
     return e.what();
   } catch (...) {
@@ -131,12 +133,12 @@ void Runtime::Parts::run_loop() {
 // handlers to its name. When it ends, its record goes and live_tasks counts down.
 
 void Runtime::spawn(Task<void> task, std::string name) {
-  start(std::move(task), std::move(name), true);
+  start(std::move(task), std::move(name), nullptr);
 }
 
-void Runtime::start(Task<void> task, std::string name, bool detached) {
+void Runtime::start(Task<void> task, std::string name, detail::AwaitedOutcome* awaited) {
   Parts& parts = *parts_;
-  if (!detached && in_loop_thread()) {
+  if (awaited && in_loop_thread()) {
     throw std::logic_error(
         "asyncrt: Runtime::block_on called on the event loop thread; it would wait for itself "
         "(co_await the task instead)");
@@ -146,30 +148,56 @@ void Runtime::start(Task<void> task, std::string name, bool detached) {
                            "': the Runtime has been shut down");
   }
   parts.live_tasks.fetch_add(1, std::memory_order_relaxed);
-  if (in_loop_thread()) {
-    parts.launch(std::move(task), std::move(name), detached);
+  if (in_loop_thread()) {  // a detached task spawned by a task: a failed start is the caller's
+    if (auto failure = parts.launch(std::move(task), name, true)) std::rethrow_exception(failure);
     return;
   }
-  asio::post(parts.loop,
-             [&parts, task = std::move(task), name = std::move(name), detached]() mutable {
-               parts.launch(std::move(task), std::move(name), detached);
-             });
+  try {
+    asio::post(parts.loop,
+               [&parts, task = std::move(task), name = std::move(name), awaited]() mutable {
+                 if (awaited) awaited->starting();
+                 auto failure = parts.launch(std::move(task), name, !awaited);
+                 if (awaited) {
+                   awaited->started(failure);  // block_on rethrows it
+                 } else if (failure) {
+                   parts.report_failure(name, failure);  // the task failed: counted as failed
+                 }
+               });
+  } catch (...) {  // out of memory: nothing was posted
+    parts.task_gone();
+    throw;
+  }
 }
 
-void Runtime::Parts::launch(Task<void> task, std::string name, bool detached) {
-  auto* record = tasks.add(task_labels.label(name, trace::enabled()));
-  const TaskPlace place = place_task(record->label);
-  auto start = [&] {
-    if (detached) {
-      detail::start_task<&detached_task_ended>(std::move(task), place.executor, record, cancelling);
+// Starts the task on the loop thread: its record, its executor, its first frames, then its
+// first piece. Memory may run out on the way (the frames are made here): then nothing of the
+// task is left (its record gone, the live count back), and the error is returned for the
+// caller to hand on. After its first piece, the task reports its own end.
+std::exception_ptr Runtime::Parts::launch(Task<void> task, std::string_view name,
+                                          bool detached) noexcept {
+  detail::TaskRegistry::Record* record = nullptr;
+  try {
+    record = tasks.add(task_labels.label(name, trace::enabled()));
+    const TaskPlace place = place_task(record->label);
+    auto start = [&] {
+      if (detached) {
+        detail::start_task<&detached_task_ended>(std::move(task), place.executor, record,
+                                                 cancelling);
+      } else {
+        detail::start_task<&awaited_task_ended>(std::move(task), place.executor, record,
+                                                cancelling);
+      }
+    };
+    if (place.label) {
+      detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time
     } else {
-      detail::start_task<&awaited_task_ended>(std::move(task), place.executor, record, cancelling);
+      start();
     }
-  };
-  if (place.label) {
-    detail::run_in_task(*place.label, start);  // its first piece runs inside spawn(): its time
-  } else {
-    start();
+    return {};
+  } catch (...) {
+    if (record) tasks.remove(record);
+    task_gone();
+    return std::current_exception();
   }
 }
 
@@ -214,6 +242,10 @@ std::string_view Runtime::pool_name(const asio::execution_context& context) cons
 
 void Runtime::Parts::finish_task(detail::TaskRegistry::Record* record) {
   tasks.remove(record);
+  task_gone();
+}
+
+void Runtime::Parts::task_gone() {
   if (live_tasks.fetch_sub(1, std::memory_order_acq_rel) == 1) {
     std::lock_guard lock(live_mutex);  // only shutdown() waits, for zero
     live_changed.notify_all();
@@ -225,14 +257,17 @@ void Runtime::Parts::cancel_all_tasks() {
   tasks.cancel_all();
 }
 
-void Runtime::Parts::report_failure(std::string_view name, std::exception_ptr error) {
+void Runtime::Parts::report_failure(std::string_view name, std::exception_ptr error) noexcept {
   failed_tasks.fetch_add(1);
   tell_failure(name, std::move(error));
 }
 
-void Runtime::Parts::tell_failure(std::string_view name, std::exception_ptr error) {
+void Runtime::Parts::tell_failure(std::string_view name, std::exception_ptr error) noexcept {
+  // Printed with stdio, which allocates nothing here: the failure may be that memory ran out.
+  const int name_size = static_cast<int>(name.size());
   if (!options.on_task_failure) {
-    fmt::print(stderr, "asyncrt: task '{}' failed: {}\n", name, describe(error));
+    std::fprintf(stderr, "asyncrt: task '%.*s' failed: %s\n", name_size, name.data(),
+                 what_of(error));
     return;
   }
   // The reporter is the last place a failure goes: if it throws, say so here. Thrown on, its
@@ -241,9 +276,10 @@ void Runtime::Parts::tell_failure(std::string_view name, std::exception_ptr erro
   try {
     options.on_task_failure(name, error);
   } catch (...) {
-    fmt::print(stderr,
-               "asyncrt: on_task_failure threw ({}) while reporting that task '{}' failed: {}\n",
-               describe(std::current_exception()), name, describe(error));
+    std::fprintf(stderr,
+                 "asyncrt: on_task_failure threw (%s) while reporting that task '%.*s' failed: "
+                 "%s\n",
+                 what_of(std::current_exception()), name_size, name.data(), what_of(error));
   }
 }
 

@@ -36,10 +36,13 @@ struct Runtime::Parts {
   Parts(Runtime& runtime, RuntimeOptions options);
 
   // Tasks (the loop thread, but for the counts shutdown() waits on).
-  void launch(Task<void> task, std::string name, bool detached);
+  // Starts a task on the loop thread; returns why it could not start (its record and live
+  // count undone), or null.
+  std::exception_ptr launch(Task<void> task, std::string_view name, bool detached) noexcept;
   static void detached_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
   static void awaited_task_ended(detail::TaskRegistry::Record* record, std::exception_ptr error);
   void finish_task(detail::TaskRegistry::Record* record);
+  void task_gone();  // live_tasks counts down
   void cancel_all_tasks();
   // Where a task runs: its executor, and the label that executor carries (null when nothing
   // watches tasks).
@@ -51,8 +54,9 @@ struct Runtime::Parts {
   TaskPlace place_task(detail::TaskLabelRef label);
 
   // Failures.
-  void report_failure(std::string_view name, std::exception_ptr error);  // counted, then told
-  void tell_failure(std::string_view name, std::exception_ptr error);    // on_task_failure
+  // Counted, then told. Neither throws nor allocates (but for on_task_failure's own work).
+  void report_failure(std::string_view name, std::exception_ptr error) noexcept;
+  void tell_failure(std::string_view name, std::exception_ptr error) noexcept;
   void pool_job_failed(std::string_view job, std::exception_ptr error);  // a pool's thread
   void report_pool_job_failures();
 

@@ -24,10 +24,16 @@ StallDetector::StallDetector(std::chrono::nanoseconds threshold, Reporter report
       coarse_clock_will_do_(coarse_enough(threshold)),
       reporter_(std::move(reporter)) {}
 
-void StallDetector::record(std::string_view task, std::chrono::nanoseconds ran) {
+void StallDetector::record(std::string_view task, std::chrono::nanoseconds ran) noexcept {
   if (ran < threshold_) return;
   stalls_.fetch_add(1, std::memory_order_relaxed);
-  if (reporter_) reporter_(StallReport{task, ran, threshold_});
+  if (!reporter_) return;
+  try {
+    reporter_(StallReport{task, ran, threshold_});
+  } catch (...) {  // (it runs when a handler ends, in a destructor: it must not throw on)
+    std::fprintf(stderr, "asyncrt: the stall reporter threw while reporting task '%.*s'\n",
+                 static_cast<int>(task.size()), task.data());
+  }
 }
 
 void StallDetector::print_to_stderr(const StallReport& report) {

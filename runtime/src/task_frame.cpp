@@ -1,6 +1,7 @@
 #include <asyncrt/detail/task_frame.hpp>
 
 #include <ctime>
+#include <new>
 
 #include <asyncrt/stall_detector.hpp>
 #include <asyncrt/trace.hpp>
@@ -19,13 +20,17 @@ TaskFrame::Clock::time_point TaskFrame::now(bool coarse) noexcept {
 
 namespace {
 void trace_piece(const TaskLabel& label, TaskFrame::Clock::time_point start,
-                 TaskFrame::Clock::time_point end) {
+                 TaskFrame::Clock::time_point end) noexcept {
   if (!label.traced || !trace::enabled() || end <= start) return;
-  trace::record({label.name, trace::Kind::computing, trace::this_thread_name(), {}, start, end});
+  try {
+    trace::record({label.name, trace::Kind::computing, trace::this_thread_name(), {}, start, end});
+  } catch (const std::bad_alloc&) {  // (copying the names): the span is lost, and counted
+    trace::detail::drop_span();
+  }
 }
 }  // namespace
 
-void TaskFrame::pause(Clock::time_point now) {
+void TaskFrame::pause(Clock::time_point now) noexcept {
   trace_piece(*label, segment_start, now);
 }
 
@@ -34,7 +39,7 @@ void TaskFrame::resume(Clock::time_point now, std::chrono::nanoseconds inner) no
   segment_start = now;
 }
 
-void TaskFrame::finish(Clock::time_point now) {
+void TaskFrame::finish(Clock::time_point now) noexcept {
   trace_piece(*label, segment_start, now);
   if (label->detector) label->detector->record(label->name, now - start - nested);
 }

@@ -80,34 +80,46 @@ void TaskGroup::spawn(Task<void> task, std::string name) {
   start(std::move(task), std::move(name), false);
 }
 
+// Memory may run out making the child, its executor or its first frames: then it has not
+// started, it is taken off the list again, and the exception goes to whoever called spawn()
+// (the group does not wait for a child that never ran).
 void TaskGroup::start(Task<void> task, std::string name, bool in_place_of_caller) {
-  auto* child = new Child(this, std::move(name));
-  child->next = children_;
-  if (children_) children_->prev = child;
-  children_ = child;
-  ++running_;
+  auto child = std::make_unique<Child>(this, std::move(name));
   // The body runs as the caller (its executor carries the caller's name); a child under its
   // own name, whose first piece, run inside start_child, is charged to it.
   auto& parts = *runtime_->parts_;
   const auto place = in_place_of_caller ? Runtime::Parts::TaskPlace{caller_, nullptr}
                                         : parts.place_task(child->name);
+  child->next = children_;
+  if (children_) children_->prev = child.get();
+  children_ = child.get();
+  ++running_;
   auto launch = [&] {
-    detail::start_child(std::move(task), place.executor, child->signal.slot(), child);
+    detail::start_child(std::move(task), place.executor, child->signal.slot(), child.get());
   };
-  if (place.label) {
-    detail::run_in_task(*place.label, launch);
-  } else {
-    launch();
+  try {
+    if (place.label) {
+      detail::run_in_task(*place.label, launch);
+    } else {
+      launch();
+    }
+  } catch (...) {
+    if (!child->done) unlink(child.get());
+    throw;
   }
   child->starting = false;
-  if (child->done) delete child;  // it ended inside start_child
+  if (!child->done) child.release();  // deleted when it ends; or now: it ended inside start_child
 }
 
-void TaskGroup::ended(Child* child, std::exception_ptr error) {
+void TaskGroup::unlink(Child* child) noexcept {
   child->done = true;
   (child->prev ? child->prev->next : children_) = child->next;
   if (child->next) child->next->prev = child->prev;
   --running_;
+}
+
+void TaskGroup::ended(Child* child, std::exception_ptr error) {
+  unlink(child);
   if (error && !(cancelling_ && detail::is_operation_aborted(error))) {
     if (!first_failure_) {
       first_failure_ = std::move(error);

@@ -98,7 +98,7 @@ std::size_t Recording::dropped() const noexcept {
   return s.dropped;
 }
 
-void record(Span span) {
+void record(Span span) noexcept {
   if (!enabled()) return;
   auto& s = store();
   std::lock_guard lock(s.mutex);
@@ -107,7 +107,17 @@ void record(Span span) {
     ++s.dropped;
     return;
   }
-  s.spans.push_back(std::move(span));
+  try {
+    s.spans.push_back(std::move(span));
+  } catch (const std::bad_alloc&) {
+    ++s.dropped;
+  }
+}
+
+void detail::drop_span() noexcept {
+  auto& s = store();
+  std::lock_guard lock(s.mutex);
+  if (detail::recording.load(std::memory_order_relaxed)) ++s.dropped;
 }
 
 void name_this_thread(std::string name) {

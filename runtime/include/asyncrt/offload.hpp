@@ -134,19 +134,29 @@ struct OffloadTrace {
                         is_strand<Where>::value};
   }
 
-  // On the pool thread: the job as a computing span there.
+  // On the pool thread: the job as a computing span there. (Tracing never fails the work it
+  // watches: a span that memory cannot hold is counted as dropped.)
   template <typename Run>
   static auto run(const std::optional<OffloadTrace>& self, Run&& run) {
     if (!self) return run();
-    trace::name_this_thread_once(self->pool);
-    trace::Scope scope(self->task, trace::Kind::computing, self->strand ? "strand" : "");
+    std::optional<trace::Scope> scope;
+    try {
+      trace::name_this_thread_once(self->pool);
+      scope.emplace(self->task, trace::Kind::computing, self->strand ? "strand" : "");
+    } catch (const std::bad_alloc&) {
+      trace::detail::drop_span();
+    }
     return run();
   }
 
   // On the waiter's executor: the task's wait as a span.
-  static void waited(const std::optional<OffloadTrace>& self) {
-    if (self)
+  static void waited(const std::optional<OffloadTrace>& self) noexcept {
+    if (!self) return;
+    try {
       trace::record({self->task, trace::Kind::waiting, {}, {}, self->start, trace::Clock::now()});
+    } catch (const std::bad_alloc&) {
+      trace::detail::drop_span();
+    }
   }
 };
 
@@ -154,18 +164,23 @@ struct OffloadTrace {
 // From the pool we dispatch; from a cancellation (running inside emit() on the loop) we post,
 // so the waiter never resumes in the middle of whoever cancelled it.
 // `in_flight` ends with the completion, so virtual time waits for the result to arrive.
+template <typename Handler, typename Result>
+void complete(Handler& handler, Outcome<Result>& outcome) {
+  asio::get_associated_cancellation_slot(handler).clear();
+  if constexpr (std::is_void_v<Result>) {
+    std::move(handler)(std::move(outcome.error));
+  } else {
+    std::move(handler)(std::move(outcome.error), std::move(outcome.value));
+  }
+}
+
 template <bool Post, typename Home, typename Handler, typename Result>
 void deliver(Home home, Handler handler, Outcome<Result> outcome,
              std::optional<OffloadTrace> traced, VirtualClock::OffloadInFlight in_flight) {
   auto complete = [handler = std::move(handler), outcome = std::move(outcome),
                    traced = std::move(traced), in_flight = std::move(in_flight)]() mutable {
     OffloadTrace::waited(traced);
-    asio::get_associated_cancellation_slot(handler).clear();
-    if constexpr (std::is_void_v<Result>) {
-      std::move(handler)(std::move(outcome.error));
-    } else {
-      std::move(handler)(std::move(outcome.error), std::move(outcome.value));
-    }
+    detail::complete(handler, outcome);
   };
   if constexpr (Post) {
     asio::post(home, std::move(complete));
@@ -183,7 +198,9 @@ void deliver(Home home, Handler handler, Outcome<Result> outcome,
 //   OffloadRefused, rather than a waiter left waiting for good.
 template <typename Result, typename Handler, typename Home>
 struct OffloadWaiter {
-  OffloadWaiter(Handler h, Home e, std::optional<OffloadTrace> t, VirtualClock::OffloadInFlight f)
+  // (The stop source, which allocates, is made before the handler is taken: if memory runs
+  // out, the caller still has the handler.)
+  OffloadWaiter(Handler&& h, Home e, std::optional<OffloadTrace> t, VirtualClock::OffloadInFlight f)
       : handler(std::move(h)), home(std::move(e)), traced(std::move(t)), in_flight(std::move(f)) {}
 
   bool claim() noexcept { return !claimed.exchange(true, std::memory_order_acq_rel); }
@@ -199,12 +216,13 @@ struct OffloadWaiter {
     if (claim()) fail(aborted_error());
   }
 
+  std::stop_source stop;
   Handler handler;
   Home home;
   std::optional<OffloadTrace> traced;
   VirtualClock::OffloadInFlight in_flight;
-  std::stop_source stop;
   std::atomic<bool> claimed{false};
+  std::atomic<bool> queued{false};  // the job was handed to its pool
 };
 
 // The posted job's hold on its waiter; destroyed unrun, it completes the waiter with the error.
@@ -214,46 +232,67 @@ struct JobTicket {
   JobTicket(JobTicket&&) noexcept = default;
   JobTicket& operator=(JobTicket&&) = delete;
   ~JobTicket() {
-    if (waiter && waiter->claim()) waiter->fail(std::make_exception_ptr(OffloadRefused()));
+    // Destroyed by an exception while it was being queued (memory ran out): the initiation
+    // completes the waiter with that exception.
+    if (!waiter || (!waiter->queued.load() && std::uncaught_exceptions() > 0)) return;
+    if (waiter->claim()) waiter->fail(std::make_exception_ptr(OffloadRefused()));
   }
   std::shared_ptr<Waiter> waiter;
 };
 
 // Starts one offload. Runs on the initiating thread (the loop, for a task).
+//
+// Memory may run out making the waiter or queueing the job. Thrown from here, the exception
+// would lose the waiting task (Asio's coroutines lose an operation whose initiation throws):
+// the waiter completes at once with it instead, so `co_await offload(...)` throws it.
 struct OffloadInitiation {
   template <typename Handler, typename Where, typename Fn>
   void operator()(Handler handler, const Where& where, Fn fn) const {
     using Result = offload_result_t<Fn>;
     static_assert(std::is_void_v<Result> || std::is_default_constructible_v<Result>,
                   "offload: the function's result must be void or default-constructible");
-
     // Keep the waiter's executor (the loop) from running out of work until the result is back.
-    auto home = asio::prefer(asio::get_associated_executor(handler, where),
-                             asio::execution::outstanding_work.tracked);
-
-    auto traced = OffloadTrace::make(where);
-    Runtime* runtime = Runtime::try_current();
-    VirtualClock::OffloadInFlight in_flight(runtime ? runtime->virtual_clock() : nullptr);
+    using Home = std::decay_t<decltype(asio::prefer(asio::get_associated_executor(handler, where),
+                                                    asio::execution::outstanding_work.tracked))>;
+    using Waiter = OffloadWaiter<Result, Handler, Home>;
 
     auto slot = asio::get_associated_cancellation_slot(handler);
-    using Waiter = OffloadWaiter<Result, Handler, decltype(home)>;
-    auto waiter = std::make_shared<Waiter>(std::move(handler), std::move(home), std::move(traced),
-                                           std::move(in_flight));
+    std::shared_ptr<Waiter> waiter;
+    try {
+      Runtime* runtime = Runtime::try_current();
+      // (The handler is moved only once the memory is had: if make_shared throws, it has it.)
+      waiter = std::make_shared<Waiter>(
+          std::move(handler),
+          asio::prefer(asio::get_associated_executor(handler, where),
+                       asio::execution::outstanding_work.tracked),
+          OffloadTrace::make(where),
+          VirtualClock::OffloadInFlight(runtime ? runtime->virtual_clock() : nullptr));
+    } catch (const std::bad_alloc&) {
+      Outcome<Result> outcome{std::current_exception()};
+      return complete(handler, outcome);
+    }
     if (refuses_work(where)) {
       waiter->claim();
       waiter->fail(std::make_exception_ptr(OffloadRefused()));
       return;
     }
-    if (slot.is_connected()) slot.assign([waiter](asio::cancellation_type) { waiter->cancel(); });
-    asio::post(
-        where, [ticket = JobTicket<Waiter>(std::move(waiter)), fn = std::move(fn)]() mutable {
-          Waiter& waiter = *ticket.waiter;
-          if (!waiter.claim()) return;  // cancelled while queued: the waiter has its answer
-          auto outcome = OffloadTrace::run(waiter.traced,
-                                           [&] { return run_offloaded<Result>(fn, waiter.stop); });
-          deliver<false>(std::move(waiter.home), std::move(waiter.handler), std::move(outcome),
-                         std::move(waiter.traced), std::move(waiter.in_flight));
-        });
+    try {
+      if (slot.is_connected()) slot.assign([waiter](asio::cancellation_type) { waiter->cancel(); });
+      asio::post(where, [ticket = JobTicket<Waiter>(waiter), fn = std::move(fn)]() mutable {
+        Waiter& waiter = *ticket.waiter;
+        if (!waiter.claim()) return;  // cancelled while queued: the waiter has its answer
+        auto outcome = OffloadTrace::run(waiter.traced,
+                                         [&] { return run_offloaded<Result>(fn, waiter.stop); });
+        deliver<false>(std::move(waiter.home), std::move(waiter.handler), std::move(outcome),
+                       std::move(waiter.traced), std::move(waiter.in_flight));
+      });
+      waiter->queued.store(true);
+    } catch (const std::bad_alloc&) {
+      if (waiter->claim()) {
+        Outcome<Result> outcome{std::current_exception()};
+        complete(waiter->handler, outcome);
+      }
+    }
   }
 
   // A CPU pool (or a strand on one) that has been stopped: its Runtime was shut down.

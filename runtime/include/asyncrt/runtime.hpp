@@ -186,14 +186,17 @@ class Runtime {
   // src/task_thread.cpp.
   struct Parts;
   friend class TaskGroup;  // starts its children as the Runtime starts tasks (task_group.cpp)
-  void start(Task<void> task, std::string name, bool detached);  // any thread
+  // Any thread; `awaited` is block_on's outcome (null for a detached task), told if the task
+  // cannot start.
+  void start(Task<void> task, std::string name, detail::AwaitedOutcome* awaited);
   std::unique_ptr<Parts> parts_;
 };
 
 template <typename T>
 T Runtime::block_on(Task<T> task, std::string name) {
   auto handoff = std::make_shared<detail::Handoff<T>>();
-  start(detail::settle(std::move(task), detail::Settler<T>(handoff)), std::move(name), false);
+  start(detail::settle(std::move(task), detail::Settler<T>(handoff)), std::move(name),
+        handoff.get());
   return handoff->take();
 }
 

@@ -37,7 +37,8 @@ class StallDetector {
   std::size_t stalls() const noexcept { return stalls_.load(std::memory_order_relaxed); }
 
   /// Called with how long one handler of `task` ran; reports it if that is over the threshold.
-  void record(std::string_view task, std::chrono::nanoseconds ran);
+  /// A reporter that throws (out of memory, say) is told of on stderr: the stall still counts.
+  void record(std::string_view task, std::chrono::nanoseconds ran) noexcept;
 
   /// The default reporter: one line on stderr naming the task and how long it ran.
   static void print_to_stderr(const StallReport& report);

@@ -65,6 +65,7 @@ class TaskGroup {
   Task<void> run(Task<void> body);
   void start(Task<void> task, std::string name, bool in_place_of_caller);
   void ended(Child* child, std::exception_ptr error);
+  void unlink(Child* child) noexcept;  // off the list, no longer running
 
   Runtime* runtime_ = nullptr;
   asio::any_io_executor caller_;  // where the body runs: the caller's executor

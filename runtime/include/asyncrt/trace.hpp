@@ -36,6 +36,8 @@ struct Span {
 
 namespace detail {
 extern std::atomic<bool> recording;
+/// Counts a span that could not even be made (memory ran out) as dropped.
+void drop_span() noexcept;
 
 /// A span being timed: open() stamps its start, the destructor stamps its end and records it.
 /// Never opened (no Span built at all) while no Recording is on; one pointer wide, so a waiting
@@ -77,7 +79,7 @@ class Recording {
   std::vector<Span> snapshot() const;
   /// When the recording started: time 0 of a timeline.
   Clock::time_point origin() const noexcept { return origin_; }
-  /// Spans that did not fit under max_spans.
+  /// Spans that did not fit under max_spans, or that memory could not hold.
   std::size_t dropped() const noexcept;
 
  private:
@@ -85,8 +87,9 @@ class Recording {
   bool finished_ = false;
 };
 
-/// Adds a span (from any thread). Does nothing while no Recording is on.
-void record(Span span);
+/// Adds a span (from any thread). Does nothing while no Recording is on. A span that memory
+/// cannot hold is counted as dropped: recording never fails the work it watches.
+void record(Span span) noexcept;
 
 /// Names the calling thread in spans ("loop", "cpu-1", "cook-2", "main").
 void name_this_thread(std::string name);

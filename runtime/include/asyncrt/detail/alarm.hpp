@@ -82,17 +82,30 @@ class Alarm : private AlarmClock::Waiter {
     void operator()(asio::cancellation_type) const { alarm->clock_->cancel(*alarm); }
   };
 
+  // Memory may run out setting the wait (the handler's room on the heap, the slot's hook, the
+  // clock's timer). Thrown from here, the exception would leave the waiting task suspended
+  // for ever (Asio's coroutines lose an operation whose initiation throws): the handler
+  // completes at once with error::no_memory instead, so the wait fails where it was made.
   template <typename Handler>
   void set(Handler handler) {
     auto slot = asio::get_associated_cancellation_slot(handler);
     if constexpr (fits_inside<Handler>) {
       new (room_) Handler(std::move(handler));
     } else {
-      *reinterpret_cast<Handler**>(room_) = new Handler(std::move(handler));
+      try {
+        *reinterpret_cast<Handler**>(room_) = new Handler(std::move(handler));
+      } catch (const std::bad_alloc&) {  // (the handler was not moved)
+        return std::move(handler)(boost::system::error_code(asio::error::no_memory));
+      }
     }
     wake = &wake_up<Handler>;
-    if (slot.is_connected()) slot.template emplace<CancelHook>(this);
-    clock_->set(*this);
+    try {
+      if (slot.is_connected()) slot.template emplace<CancelHook>(this);
+      clock_->set(*this);
+    } catch (const std::bad_alloc&) {
+      if (slot.is_connected()) slot.clear();
+      take_handler<Handler>()(boost::system::error_code(asio::error::no_memory));
+    }
   }
 
   // Moves the handler out of the room (freeing what it took) and then completes or drops it:

@@ -80,7 +80,8 @@ class AlarmClock : public asio::execution_context::service {
   TimePoint deadline_after(std::chrono::steady_clock::duration after) const noexcept;
   asio::io_context::executor_type executor() noexcept { return loop_.get_executor(); }
 
-  /// Queues `waiter` (its deadline set, its wake function too).
+  /// Queues `waiter` (its deadline set, its wake function too). Out of memory (arming the
+  /// timer), it throws std::bad_alloc with nothing changed.
   void set(Waiter& waiter);
   /// Takes `waiter` off the clock and wakes it `cancelled`; nothing when it has left already.
   void cancel(Waiter& waiter);

@@ -97,19 +97,37 @@ Task<void> keep_value(Task<T> task, Outcome* outcome) {
 
 /// Starts a group's child when the group starts it: the task as a thread of its own on
 /// `executor` (start_child), cancelled through the slot of the handler the group gives it.
+///
+/// Memory may run out here (the outcome, the child's first frames). Thrown on, the exception
+/// would lose the whole group's wait (Asio's coroutines lose an operation whose initiation
+/// throws): the child fails with it instead, which fails the group.
 template <typename Signature>
 struct StartChild {
   asio::any_io_executor executor;
 
   template <typename Handler, typename T>
   void operator()(Handler handler, Task<T> task) const {
+    using Outcome = ChildOutcome<Signature, T, std::decay_t<Handler>>;
     auto slot = asio::get_associated_cancellation_slot(handler);
-    auto* outcome =
-        new ChildOutcome<Signature, T, std::decay_t<Handler>>(std::move(handler), executor);
-    if constexpr (std::is_void_v<T>) {
-      start_child(std::move(task), executor, slot, outcome);
-    } else {
-      start_child(keep_value(std::move(task), outcome), executor, slot, outcome);
+    Outcome* outcome = nullptr;
+    try {
+      outcome = new Outcome(std::move(handler), executor);  // (moved once the memory is had)
+    } catch (const std::bad_alloc&) {
+      if constexpr (std::is_same_v<Signature, void(std::exception_ptr)>) {
+        std::move(handler)(std::current_exception());
+      } else {
+        std::move(handler)(std::current_exception(), value_of_t<T>());
+      }
+      return;
+    }
+    try {
+      if constexpr (std::is_void_v<T>) {
+        start_child(std::move(task), executor, slot, outcome);
+      } else {
+        start_child(keep_value(std::move(task), outcome), executor, slot, outcome);
+      }
+    } catch (const std::bad_alloc&) {  // the child did not start
+      outcome->ended(std::current_exception());
     }
     outcome->started();
   }

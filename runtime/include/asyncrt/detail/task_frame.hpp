@@ -23,12 +23,13 @@ struct TaskFrame {
   Clock::time_point segment_start;  // where the current uninterrupted piece began (tracer)
   std::chrono::nanoseconds nested{0};
 
-  /// An inner frame starts at `now`: the piece so far ends.
-  void pause(Clock::time_point now);
+  /// An inner frame starts at `now`: the piece so far ends. (Neither this nor finish() throws:
+  /// they run in destructors; a trace span memory cannot hold is dropped.)
+  void pause(Clock::time_point now) noexcept;
   /// The inner frame, which ran for `inner`, ended at `now`.
   void resume(Clock::time_point now, std::chrono::nanoseconds inner) noexcept;
   /// This frame ends at `now`: report its time.
-  void finish(Clock::time_point now);
+  void finish(Clock::time_point now) noexcept;
 
   /// The time on the steady clock, or on the kernel's coarse monotonic clock (the same time
   /// base, advanced once per tick, read for about a third of the cost).

@@ -13,6 +13,7 @@
 #include <boost/system/error_code.hpp>
 
 #include <cstddef>
+#include <new>
 #include <utility>
 
 namespace asyncrt::detail {
@@ -74,10 +75,11 @@ class WaitQueue {
 
   template <typename Handler>
   struct WaiterFor final : Waiter {
-    explicit WaiterFor(Handler h)
-        : handler(std::move(h)),
-          home(asio::prefer(asio::get_associated_executor(handler),
-                            asio::execution::outstanding_work.tracked)) {}
+    // (The handler is taken last: if memory runs out before, the caller still has it.)
+    explicit WaiterFor(Handler&& h)
+        : home(asio::prefer(asio::get_associated_executor(h),
+                            asio::execution::outstanding_work.tracked)),
+          handler(std::move(h)) {}
 
     // Waiters come from Asio's per-thread cache of small blocks (the one its handlers use), so
     // parking allocates nothing once the loop has warmed up.
@@ -100,10 +102,10 @@ class WaitQueue {
       asio::post(executor, std::move(done));
     }
 
-    Handler handler;
     // Keeps the waiter's executor from running out of work while the waiter is parked.
     decltype(asio::prefer(asio::get_associated_executor(std::declval<Handler&>()),
                           asio::execution::outstanding_work.tracked)) home;
+    Handler handler;
   };
 
   // Installed in a waiter's cancellation slot; inert once the waiter has completed.
@@ -115,18 +117,33 @@ class WaitQueue {
     }
   };
 
+  // Memory may run out making the waiter or its cancellation hook. Thrown from here, the
+  // exception would leave the waiting task suspended for ever (Asio's coroutines lose an
+  // operation whose initiation throws): the handler completes at once with error::no_memory.
   template <typename Handler>
   void park(Handler handler) {
+    const boost::system::error_code no_memory(asio::error::no_memory);
     auto slot = asio::get_associated_cancellation_slot(handler);
-    auto* waiter = new WaiterFor<Handler>(std::move(handler));
+    WaiterFor<Handler>* waiter = nullptr;
+    try {
+      waiter = new WaiterFor<Handler>(std::move(handler));
+    } catch (const std::bad_alloc&) {
+      return std::move(handler)(no_memory);
+    }
+    if (slot.is_connected()) {
+      try {
+        auto& cancel = slot.template emplace<CancelWaiter>(CancelWaiter{this, waiter});
+        waiter->cancel_link = &cancel.waiter;
+      } catch (const std::bad_alloc&) {
+        Handler taken(std::move(waiter->handler));
+        delete waiter;
+        return std::move(taken)(no_memory);
+      }
+    }
     waiter->prev = tail_;
     (tail_ ? tail_->next : head_) = waiter;
     tail_ = waiter;
     ++size_;
-    if (slot.is_connected()) {
-      auto& cancel = slot.template emplace<CancelWaiter>(CancelWaiter{this, waiter});
-      waiter->cancel_link = &cancel.waiter;
-    }
   }
 
   void complete(Waiter* waiter, boost::system::error_code error) {
