@@ -136,7 +136,8 @@ void Runtime::spawn(Task<void> task, std::string name) {
   start(std::move(task), std::move(name), nullptr);
 }
 
-void Runtime::start(Task<void> task, std::string name, detail::AwaitedOutcome* awaited) {
+void Runtime::start(Task<void> task, std::string name,
+                    std::shared_ptr<detail::AwaitedOutcome> awaited) {
   Parts& parts = *parts_;
   if (awaited && in_loop_thread()) {
     throw std::logic_error(
@@ -153,16 +154,18 @@ void Runtime::start(Task<void> task, std::string name, detail::AwaitedOutcome* a
     return;
   }
   try {
-    asio::post(parts.loop,
-               [&parts, task = std::move(task), name = std::move(name), awaited]() mutable {
-                 if (awaited) awaited->starting();
-                 auto failure = parts.launch(std::move(task), name, !awaited);
-                 if (awaited) {
-                   awaited->started(failure);  // block_on rethrows it
-                 } else if (failure) {
-                   parts.report_failure(name, failure);  // the task failed: counted as failed
-                 }
-               });
+    // (The handler holds block_on's outcome too: a task that ends inside launch() wakes
+    // block_on, whose own hold may be gone by the time launch() returns.)
+    asio::post(parts.loop, [&parts, task = std::move(task), name = std::move(name),
+                            awaited = std::move(awaited)]() mutable {
+      if (awaited) awaited->starting();
+      auto failure = parts.launch(std::move(task), name, !awaited);
+      if (awaited) {
+        awaited->started(failure);  // block_on rethrows it
+      } else if (failure) {
+        parts.report_failure(name, failure);  // the task failed: counted as failed
+      }
+    });
   } catch (...) {  // out of memory: nothing was posted
     parts.task_gone();
     throw;

@@ -188,15 +188,14 @@ class Runtime {
   friend class TaskGroup;  // starts its children as the Runtime starts tasks (task_group.cpp)
   // Any thread; `awaited` is block_on's outcome (null for a detached task), told if the task
   // cannot start.
-  void start(Task<void> task, std::string name, detail::AwaitedOutcome* awaited);
+  void start(Task<void> task, std::string name, std::shared_ptr<detail::AwaitedOutcome> awaited);
   std::unique_ptr<Parts> parts_;
 };
 
 template <typename T>
 T Runtime::block_on(Task<T> task, std::string name) {
   auto handoff = std::make_shared<detail::Handoff<T>>();
-  start(detail::settle(std::move(task), detail::Settler<T>(handoff)), std::move(name),
-        handoff.get());
+  start(detail::settle(std::move(task), detail::Settler<T>(handoff)), std::move(name), handoff);
   return handoff->take();
 }
 
