@@ -1,7 +1,8 @@
 // Out of memory: std::bad_alloc injected at the Nth allocation, for every N a scenario makes,
 // across spawn (on the loop and from another thread), offload (to the CPU pool, a strand, the
 // blocking pool), a channel, a timer and a trace recording. This binary defines operator new:
-// while a scenario runs, it counts allocations and fails the one due. Whatever fails, the
+// while a scenario runs, it counts allocations and fails the one due (every form of it, so
+// that all of the program's memory comes from one allocator: ASan checks that). Whatever fails, the
 // operation that hit it reports it (block_on rethrows std::bad_alloc, a spawn() throws it, a
 // detached task fails with it), the books balance (completed + failed + cancelled = the tasks
 // whose spawn() returned), nothing hangs, and under ASan nothing leaks.
@@ -54,6 +55,39 @@ void* operator new(std::size_t size, std::align_val_t alignment) {
 }
 void* operator new[](std::size_t size, std::align_val_t alignment) {
   return allocate(size, static_cast<std::size_t>(alignment));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size, alignof(std::max_align_t));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, const std::nothrow_t& nothrow) noexcept {
+  return operator new(size, nothrow);
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  try {
+    return allocate(size, static_cast<std::size_t>(alignment));
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+void* operator new[](std::size_t size, std::align_val_t alignment,
+                     const std::nothrow_t& nothrow) noexcept {
+  return operator new(size, alignment, nothrow);
+}
+void operator delete(void* memory, const std::nothrow_t&) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory, const std::nothrow_t&) noexcept {
+  std::free(memory);
+}
+void operator delete(void* memory, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(memory);
+}
+void operator delete[](void* memory, std::align_val_t, const std::nothrow_t&) noexcept {
+  std::free(memory);
 }
 void operator delete(void* memory) noexcept {
   std::free(memory);
