@@ -99,6 +99,9 @@ for args, status, names in [
     (["--json", "--markdown"], 2, "--markdown: not allowed with argument --json"),
     (["--bogus"], 2, "unrecognized arguments: --bogus"),
     (["--build-dir", "/nonexistent"], 1, "/nonexistent/bench/runtime_bench is missing"),
+    (["--record-instructions"], 2, "--record-instructions goes with --instructions"),
+    (["--instructions", "--build-dir", "/nonexistent"], 1,
+     "/nonexistent/bench/instruction_counts is missing"),
 ]:
     bad = run(*args)
     check(bad.returncode == status, f"{args}: exit status {bad.returncode}, not {status}")
