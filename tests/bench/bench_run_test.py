@@ -55,6 +55,18 @@ for workers in (1, 2):
     check(any(line.split()[:1] == [str(workers)] and line.count("%") == 3 for line in lines),
           f"no scaling row for {workers} worker(s) with three columns")
 check(any(line.startswith("break-even: ") for line in lines), "no break-even line")
+# The echo benchmark: every server has a figure at 1 and 100 connections and a memory figure,
+# and the CPU-work table has its three rows.
+SERVERS = ["asyncrt", "raw Asio", "Python asyncio", "Node.js net", "thread per connection"]
+check(any(line.startswith("echo over loopback TCP") for line in lines), "no echo table")
+for server in SERVERS:
+    row = next((line for line in lines if line.startswith(server + "  ")), "")
+    check(len(re.findall(r"\dk?/s", row)) == 2 and row.endswith(" B"),
+          f"echo row of {server}: {row!r}")
+for work in ("no work: the 100 connections send pings too", "CPU work on the loop",
+             "CPU work offloaded to the CPU pool"):
+    check(any(line.startswith(work) and line.count("µs") + line.count("ms") >= 2
+              for line in lines), f"no CPU-work row '{work}'")
 check(smoke.stderr == "", f"stderr is not a terminal, yet: {smoke.stderr!r}")
 
 
