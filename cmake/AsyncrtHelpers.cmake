@@ -38,6 +38,10 @@ function(asyncrt_target_defaults target)
     target_compile_options(${target} PRIVATE -fsanitize=${sanitizers} -fno-omit-frame-pointer
                                              -fno-sanitize-recover=all)
     target_link_options(${target} PRIVATE -fsanitize=${sanitizers})
+    if(ASYNCRT_SANITIZE_EXCEPT)
+      list(JOIN ASYNCRT_SANITIZE_EXCEPT "," left_out)
+      target_compile_options(${target} PRIVATE -fno-sanitize=${left_out})
+    endif()
   endif()
 endfunction()
 

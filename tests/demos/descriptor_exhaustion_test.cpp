@@ -22,15 +22,9 @@ ProgramResult with_open_files_limit(int limit, const std::string& demo,
   return run_program("/bin/sh", shell_args);
 }
 
-// UBSan's vptr check probes memory through a pipe of its own (IsAccessibleMemoryRange): with no
-// descriptor left the probe fails, it reports sound objects as having an "invalid vptr", and the
-// demo's own line never comes. So these tests run in the default and tsan presets only.
-#ifdef ASYNCRT_UBSAN
-#define SKIP_UNDER_UBSAN() \
-  GTEST_SKIP() << "UBSan's vptr check cannot work without a free descriptor of its own"
-#else
-#define SKIP_UNDER_UBSAN() (void)0
-#endif
+// (UBSan's vptr check cannot run here: it probes memory through a pipe of its own, and with no
+// descriptor left it reports sound objects as having an "invalid vptr". The asan preset leaves
+// it out; the clang preset, which builds no demos, makes it.)
 
 void expect_one_line_naming_the_limit(const ProgramResult& result, int limit,
                                       const std::string& demo, const std::string& what_failed) {
@@ -48,7 +42,6 @@ void expect_one_line_naming_the_limit(const ProgramResult& result, int limit,
 }
 
 TEST(DescriptorExhaustion, IoVsCpuSaysWhichRequestCouldNotOpenItsSocketAndWhy) {
-  SKIP_UNDER_UBSAN();
   // The server and the client share the process's 64 descriptors: the server waits for one to
   // free up; the client's requests cannot all open their sockets at once.
   const auto result = with_open_files_limit(
@@ -58,7 +51,6 @@ TEST(DescriptorExhaustion, IoVsCpuSaysWhichRequestCouldNotOpenItsSocketAndWhy) {
 }
 
 TEST(DescriptorExhaustion, PrimesSaysItCouldNotStartAWorkerProcessAndWhy) {
-  SKIP_UNDER_UBSAN();
   // Each worker needs two pipes: 24 descriptors run out after a few of the forty.
   const auto result = with_open_files_limit(
       24, "primes", {"--mode", "processes", "--workers", "40", "--random", "80", "--quiet"});
