@@ -89,31 +89,46 @@ def compare(counted, baseline):
     return compared, grown
 
 
-def print_table(compared, baseline, tools):
-    print(f"instructions per operation, counted by callgrind (median of {RUNS} runs of "
-          f"{OPERATIONS} operations each); {tools}")
-    print(f"baseline: bench/instructions.json; a row fails when it grows more than "
-          f"{baseline['tolerance']:.0%}")
-    header = ("row", "operation", "baseline", "now", "change", "")
+def measure(program):
+    """The counts for bench/run's full run, as data: compared with the baseline where the
+    toolchain is the baseline's, else with no baseline; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    tools, baseline = toolchain(program), json.loads(BASELINE.read_text())
+    counted = count(program)
+    if baseline["toolchain"] == tools:
+        counted, _ = compare(counted, baseline)
+    else:
+        counted = [{**row, "baseline": None, "change": None} for row in counted]
+    return {"toolchain": tools, "baseline_toolchain": baseline["toolchain"],
+            "tolerance": baseline["tolerance"], "rows": counted}
+
+
+def table(counts):
+    """(title, header, rows) of the instruction table."""
+    title = (f"instructions per operation, counted by callgrind (median of {RUNS} runs of "
+             f"{OPERATIONS} operations each; {counts['toolchain']}), against "
+             f"bench/instructions.json" + (
+                 "" if counts["toolchain"] == counts["baseline_toolchain"] else
+                 f" (counted with {counts['baseline_toolchain']}: not compared)"))
     rows = []
-    for r in compared:
+    for r in counts["rows"]:
         verdict = ""
         if r["change"] is None:
-            verdict = "no baseline"
-        elif r["change"] > baseline["tolerance"]:
-            verdict = "GREW"
-        elif r["change"] < -baseline["tolerance"]:
+            verdict = ""
+        elif r["change"] > counts["tolerance"]:
+            verdict = f"GREW more than {counts['tolerance']:.0%}"
+        elif r["change"] < -counts["tolerance"]:
             verdict = "fewer: record a new baseline"
         rows.append((r["row"], r["operation"], f"{r['baseline']:.0f}" if r["baseline"] else "",
                      f"{r['instructions']:.0f}",
                      f"{100 * r['change']:+.1f}%" if r["change"] is not None else "", verdict))
-    widths = [max(len(str(row[i])) for row in rows + [header]) for i in range(len(header))]
-    for row in [header] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
+    return title, ("row", "operation", "baseline", "now", "change", ""), rows
 
 
-def gate(program, record):
-    """bench/run --instructions [--record-instructions]; returns the exit status."""
+def gate(program, record, print_table):
+    """bench/run --instructions [--record-instructions]; returns the exit status.
+    print_table(title, header, rows) prints the table."""
     try:
         tools = toolchain(program)
         if record:
@@ -134,7 +149,8 @@ def gate(program, record):
     except GateError as e:
         print(f"bench/run: {e}", file=sys.stderr)
         return 1
-    print_table(compared, baseline, tools)
+    print_table(*table({"toolchain": tools, "baseline_toolchain": tools,
+                        "tolerance": baseline["tolerance"], "rows": compared}))
     if grown:
         print(f"bench/run: instructions per operation grew more than {baseline['tolerance']:.0%} "
               f"over the baseline: {', '.join(grown)}", file=sys.stderr)
