@@ -7,9 +7,9 @@
 //
 // Each listens on 127.0.0.1, an ephemeral port, prints "port N" and serves until killed.
 // --work (asyncrt only) reads whole messages of 32 bytes: one that starts with 'w' is a
-// request with CPU work (the lesson's prime check of a 12-digit prime, about 300 µs
-// here) done on the loop or offloaded to the CPU pool before the echo; any other is a
-// ping, echoed at once. The load generator is bench/echo/echo_load.cpp.
+// request with CPU work (the lesson's prime check of a 12-digit prime, about half a
+// millisecond on a 2-core VM) done on the loop or offloaded to the CPU pool before the echo;
+// any other is a ping, echoed at once. The load generator is bench/echo/echo_load.cpp.
 
 #include <sys/resource.h>
 
