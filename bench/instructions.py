@@ -5,7 +5,7 @@ Wall time swings by ±20% from run to run on a shared machine; the number of ins
 binary executes does not (callgrind counts them whatever else the machine is doing), so a row
 that grows by more than the baseline's tolerance (5%) is a regression in the code. Each row is
 bench/instruction_counts ROW N under valgrind, three times, and the median is kept (the offload
-row varies by about 1% between runs: how its threads meet).
+row varies by up to 2% between runs: how its threads meet).
 
 The counts belong to one toolchain (compiler, Boost, build type): the baseline names its own,
 and a build with another one is not compared (exit status 3). Recording a new baseline
@@ -115,7 +115,7 @@ def table(counts):
     for r in counts["rows"]:
         verdict = ""
         if r["change"] is None:
-            verdict = ""
+            pass  # not compared
         elif r["change"] > counts["tolerance"]:
             verdict = f"GREW more than {counts['tolerance']:.0%}"
         elif r["change"] < -counts["tolerance"]:
