@@ -95,8 +95,11 @@ def load(build, server, connections, timing, core, extra=()):
     warmup, seconds = timing
     command = pinned([str(build / "bench/echo_load"), server.port, str(connections),
                       "--warmup", str(warmup), "--seconds", str(seconds), *extra], core)
-    done = subprocess.run(command, capture_output=True, text=True, check=False,
-                          timeout=warmup + seconds + 120)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=warmup + seconds + 120)
+    except subprocess.TimeoutExpired as e:
+        raise EchoError(f"the load generator did not finish within {e.timeout:.0f} s") from e
     if done.returncode != 0:
         last = done.stderr.strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
         raise EchoError(last[0])
